@@ -1,0 +1,101 @@
+package io.otpservice.code;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * HMAC-SHA256 under a list of secrets: the first one signs, every one verifies, so a secret can
+ * be rotated without invalidating codes already sent. Each use has its own prefix so a hash of
+ * one kind can never stand for another.
+ */
+public final class Hasher {
+
+    private final List<Mac> prototypes;
+
+    public Hasher(List<byte[]> secrets) {
+        if (secrets.isEmpty()) {
+            throw new IllegalArgumentException("at least one secret");
+        }
+        List<Mac> macs = new ArrayList<>();
+        for (byte[] secret : secrets) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+                macs.add(mac);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+        }
+        this.prototypes = List.copyOf(macs);
+    }
+
+    /** The stored form of a code: HMAC(secret, id ‖ code), hex. */
+    public String codeHash(String verificationId, String code) {
+        return hex(0, "code:" + verificationId + ":" + code);
+    }
+
+    /** The code's hash under every secret, for checking. */
+    public List<String> codeHashCandidates(String verificationId, String code) {
+        return candidates("code:" + verificationId + ":" + code);
+    }
+
+    /** The name under which a recipient's keys live; 128 bits are plenty for a key name. */
+    public String recipientHash(String normalisedRecipient) {
+        return hex(0, "recipient:" + normalisedRecipient).substring(0, 32);
+    }
+
+    /** A session as stored. */
+    public String sessionHash(String session) {
+        return hex(0, "session:" + session);
+    }
+
+    public List<String> sessionHashCandidates(String session) {
+        return candidates("session:" + session);
+    }
+
+    /** An opaque key name part for a client address or an idempotency key. */
+    public String opaque(String kind, String value) {
+        return hex(0, kind + ":" + value).substring(0, 32);
+    }
+
+    /** Key material derived from the secret at {@code index}, for another primitive. */
+    public byte[] derive(int index, String purpose) {
+        return mac(index, "derive:" + purpose);
+    }
+
+    public int secretCount() {
+        return prototypes.size();
+    }
+
+    /** Constant-time equality of two hex strings. */
+    public static boolean equal(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private List<String> candidates(String input) {
+        List<String> result = new ArrayList<>(prototypes.size());
+        for (int i = 0; i < prototypes.size(); i++) {
+            result.add(hex(i, input));
+        }
+        return result;
+    }
+
+    private String hex(int index, String input) {
+        return HexFormat.of().formatHex(mac(index, input));
+    }
+
+    private byte[] mac(int index, String input) {
+        try {
+            Mac mac = (Mac) prototypes.get(index).clone();
+            return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 cannot be cloned", e);
+        }
+    }
+}

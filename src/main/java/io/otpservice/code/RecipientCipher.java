@@ -1,0 +1,63 @@
+package io.otpservice.code;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Encrypts the recipient kept on a verification (a resend must reach it again) so Redis never
+ * holds a phone number or address in clear. AES-256-GCM with keys derived from the HMAC secrets:
+ * the first encrypts, all decrypt.
+ */
+public final class RecipientCipher {
+
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final List<SecretKeySpec> keys;
+    private final CodeGenerator random;
+
+    public RecipientCipher(Hasher hasher, CodeGenerator random) {
+        List<SecretKeySpec> derived = new ArrayList<>();
+        for (int i = 0; i < hasher.secretCount(); i++) {
+            derived.add(new SecretKeySpec(hasher.derive(i, "recipient-encryption-v1"), "AES"));
+        }
+        this.keys = List.copyOf(derived);
+        this.random = random;
+    }
+
+    public String encrypt(String recipient) {
+        byte[] iv = new byte[IV_BYTES];
+        random.nextBytes(iv);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, keys.getFirst(), new GCMParameterSpec(TAG_BITS, iv));
+            byte[] sealed = cipher.doFinal(recipient.getBytes(StandardCharsets.UTF_8));
+            byte[] out = Arrays.copyOf(iv, IV_BYTES + sealed.length);
+            System.arraycopy(sealed, 0, out, IV_BYTES, sealed.length);
+            return Base64.getEncoder().withoutPadding().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    }
+
+    public String decrypt(String sealed) {
+        byte[] in = Base64.getDecoder().decode(sealed);
+        for (SecretKeySpec key : keys) {
+            try {
+                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
+                return new String(cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8);
+            } catch (GeneralSecurityException e) {
+                // sealed under another secret: try the next one
+            }
+        }
+        throw new IllegalStateException("recipient sealed under a secret that is no longer configured");
+    }
+}

@@ -1,0 +1,168 @@
+package io.otpservice.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole configuration of otp-service (SPEC section 13). Ranges are checked by Hibernate
+ * Validator at start; the checks that need parsing live in {@link Settings}.
+ */
+@ConfigMapping(prefix = "otp")
+public interface OtpConfig {
+
+    String WINDOWS = "^\\s*\\d+\\s*/\\s*\\d+\\s*(ms|s|m|h|d)\\s*(,\\s*\\d+\\s*/\\s*\\d+\\s*(ms|s|m|h|d)\\s*)*$";
+    String WINDOWS_MESSAGE = "must be a list of count/duration windows such as 5/15m,20/24h";
+
+    /** API keys by name: the SHA-256 of the key (never the key) and its scopes. */
+    @WithName("api-keys")
+    Map<String, ApiKey> apiKeys();
+
+    /** Base64 secrets of at least 32 bytes; the first signs, all verify (rotation). */
+    @WithName("hmac-secrets")
+    Optional<List<String>> hmacSecrets();
+
+    /** {@code to:code} pairs that get no delivery and always use the fixed code. */
+    @WithName("test-recipients")
+    Optional<List<String>> testRecipients();
+
+    /** Locale used when a create names none. */
+    @WithDefault("en")
+    String defaultLocale();
+
+    /** Code length of the default purpose (4–10). */
+    @WithDefault("6")
+    @Min(4) @Max(10)
+    int codeLength();
+
+    /** Life of a verification (1 min – 24 h). */
+    @WithDefault("10m")
+    @DurationMin(minutes = 1) @DurationMax(hours = 24)
+    Duration ttl();
+
+    /** Checks allowed per verification (1–20). */
+    @WithDefault("5")
+    @Min(1) @Max(20)
+    int maxAttempts();
+
+    /** Sends allowed per verification, the first included (1–10). */
+    @WithDefault("5")
+    @Min(1) @Max(10)
+    int maxSends();
+
+    /** Named policies over the defaults above; {@code default} always exists. */
+    Map<String, Purpose> purposes();
+
+    Resend resend();
+
+    Limits limits();
+
+    Sms sms();
+
+    Email email();
+
+    Redis redis();
+
+    Idempotency idempotency();
+
+    interface ApiKey {
+        /** SHA-256 of the key, 64 hex digits. */
+        @Pattern(regexp = "^[0-9a-fA-F]{64}$", message = "must be the SHA-256 of the key as 64 hex digits")
+        String hash();
+
+        /** verify:send, verify:check, verify:read, verify:cancel, client-ip. */
+        List<@Pattern(regexp = "^(verify:send|verify:check|verify:read|verify:cancel|client-ip)$",
+                message = "must be one of verify:send, verify:check, verify:read, verify:cancel, client-ip") String> scopes();
+    }
+
+    interface Purpose {
+        /** Overrides {@code otp.ttl}. */
+        Optional<@DurationMin(minutes = 1) @DurationMax(hours = 24) Duration> ttl();
+
+        /** Overrides {@code otp.code-length}. */
+        Optional<@Min(4) @Max(10) Integer> codeLength();
+
+        /** Overrides {@code otp.max-attempts}. */
+        Optional<@Min(1) @Max(20) Integer> maxAttempts();
+
+        /** Overrides {@code otp.max-sends}. */
+        Optional<@Min(1) @Max(10) Integer> maxSends();
+    }
+
+    interface Resend {
+        /** Wait after the first send; doubles with each resend. */
+        @WithDefault("30s")
+        @DurationMin(seconds = 0) @DurationMax(hours = 1)
+        Duration cooldown();
+    }
+
+    interface Limits {
+        /** Sends per recipient, as windows. */
+        @WithDefault("5/15m,20/24h")
+        @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE)
+        String recipientSends();
+
+        /** Failed checks per recipient across verifications. */
+        @WithDefault("20/24h")
+        @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE)
+        String recipientFailures();
+
+        /** Creates per client IP address (IPv6: per /64). */
+        @WithDefault("30/1h")
+        @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE)
+        String clientCreates();
+    }
+
+    interface Sms {
+        /** Whether the sms channel is offered. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** ISO 3166 region codes that may receive SMS; empty means all. */
+        @WithName("allowed-countries")
+        Optional<List<@Pattern(regexp = "^[A-Za-z]{2}$", message = "must be ISO 3166 alpha-2 codes such as US,DE") String>> allowedCountries();
+
+        /** Providers in the order they are tried. */
+        @WithDefault("log")
+        List<@Pattern(regexp = "^(twilio|vonage|webhook|log)$", message = "must be twilio, vonage, webhook or log") String> providers();
+    }
+
+    interface Email {
+        /** Whether the email channel is offered. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** smtp or log. */
+        @WithDefault("log")
+        @Pattern(regexp = "^(smtp|log)$", message = "must be smtp or log")
+        String provider();
+
+        /** Sender address of the e-mails. */
+        @WithDefault("no-reply@localhost")
+        String from();
+    }
+
+    interface Redis {
+        /** A Redis call that takes longer fails the request with 503 unavailable. */
+        @WithDefault("2s")
+        @DurationMin(millis = 10) @DurationMax(minutes = 1)
+        Duration timeout();
+    }
+
+    interface Idempotency {
+        /** How long an Idempotency-Key remembers its first response. */
+        @WithDefault("24h")
+        @DurationMin(minutes = 1) @DurationMax(days = 7)
+        Duration ttl();
+    }
+}

@@ -1,0 +1,122 @@
+package io.otpservice.config;
+
+import io.quarkus.runtime.Startup;
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.IllformedLocaleException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configuration parsed and checked once at start. A bad value throws a
+ * {@link IllegalArgumentException} naming the key (never the value: it may be a secret).
+ */
+@Singleton
+@Startup
+public class Settings {
+
+    public static final String DEFAULT_PURPOSE = "default";
+    private static final int MIN_SECRET_BYTES = 32;
+
+    private final OtpConfig config;
+    private final List<byte[]> hmacSecrets;
+    private final Map<String, Policy> policies;
+    private final List<Window> recipientSends;
+    private final List<Window> recipientFailures;
+    private final List<Window> clientCreates;
+
+    public Settings(OtpConfig config) {
+        this.config = config;
+        this.hmacSecrets = parseSecrets(config.hmacSecrets());
+        this.recipientSends = windows("otp.limits.recipient-sends", config.limits().recipientSends());
+        this.recipientFailures = windows("otp.limits.recipient-failures", config.limits().recipientFailures());
+        this.clientCreates = windows("otp.limits.client-creates", config.limits().clientCreates());
+        this.policies = policies(config);
+        checkLocale("otp.default-locale", config.defaultLocale());
+    }
+
+    public OtpConfig config() {
+        return config;
+    }
+
+    /** The first signs; all verify. */
+    public List<byte[]> hmacSecrets() {
+        return hmacSecrets;
+    }
+
+    public Optional<Policy> policy(String purpose) {
+        return Optional.ofNullable(policies.get(purpose));
+    }
+
+    public List<Window> recipientSends() {
+        return recipientSends;
+    }
+
+    public List<Window> recipientFailures() {
+        return recipientFailures;
+    }
+
+    public List<Window> clientCreates() {
+        return clientCreates;
+    }
+
+    private static List<byte[]> parseSecrets(Optional<List<String>> configured) {
+        List<String> values = configured.orElse(List.of());
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("otp.hmac-secrets: required, a list of base64 secrets of at least "
+                    + MIN_SECRET_BYTES + " bytes (e.g. from 'openssl rand -base64 32')");
+        }
+        List<byte[]> secrets = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            byte[] decoded;
+            try {
+                decoded = Base64.getDecoder().decode(values.get(i).trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("otp.hmac-secrets[" + i + "]: not valid base64");
+            }
+            if (decoded.length < MIN_SECRET_BYTES) {
+                throw new IllegalArgumentException("otp.hmac-secrets[" + i + "]: " + decoded.length
+                        + " bytes, at least " + MIN_SECRET_BYTES + " are required");
+            }
+            secrets.add(decoded);
+        }
+        return List.copyOf(secrets);
+    }
+
+    private static List<Window> windows(String key, String spec) {
+        try {
+            return Window.parseList(spec);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage() + " (expected e.g. 5/15m,20/24h)");
+        }
+    }
+
+    private static Map<String, Policy> policies(OtpConfig config) {
+        Map<String, Policy> result = new HashMap<>();
+        result.put(DEFAULT_PURPOSE, new Policy(DEFAULT_PURPOSE, config.ttl(), config.codeLength(),
+                config.maxAttempts(), config.maxSends()));
+        config.purposes().forEach((name, p) -> {
+            if (!name.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
+                throw new IllegalArgumentException("otp.purposes." + name
+                        + ": a purpose name is 1-32 of a-z, 0-9, '-' and '_'");
+            }
+            Policy base = result.get(DEFAULT_PURPOSE);
+            result.put(name, new Policy(name, p.ttl().orElse(base.ttl()), p.codeLength().orElse(base.codeLength()),
+                    p.maxAttempts().orElse(base.maxAttempts()), p.maxSends().orElse(base.maxSends())));
+        });
+        return Map.copyOf(result);
+    }
+
+    public static void checkLocale(String key, String tag) {
+        try {
+            new Locale.Builder().setLanguageTag(tag);
+        } catch (IllformedLocaleException e) {
+            throw new IllegalArgumentException(key + ": '" + tag + "' is not a BCP 47 language tag");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.otpservice.store;
+
+import io.otpservice.config.Window;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The verification lifecycle in Redis: each state change is one script call. */
+@Singleton
+public class VerificationStore {
+
+    private final ScriptRunner scripts;
+
+    public VerificationStore(ScriptRunner scripts) {
+        this.scripts = scripts;
+    }
+
+    /** Everything a create needs; hashes and sealed values only. */
+    public record NewVerification(String id, String recipientHash, String sealedRecipient, String maskedRecipient,
+                                  String channel, String purpose, String locale, String sessionHash,
+                                  boolean testRecipient, Duration ttl, int codeLength, int maxAttempts,
+                                  int maxSends, Duration cooldown, String codeHash) {
+    }
+
+    public Uni<Outcome> create(NewVerification v, List<Window> sendWindows, List<Window> failureWindows) {
+        String rh = v.recipientHash();
+        List<String> keys = List.of(Keys.livePointer(rh, v.purpose()), Keys.recipientSends(rh),
+                Keys.recipientFailures(rh), Keys.verification(v.id()));
+        List<String> args = List.of(v.id(), v.sessionHash() == null ? "" : v.sessionHash(),
+                Window.toScriptArg(sendWindows), Window.toScriptArg(failureWindows), v.testRecipient() ? "1" : "0",
+                Long.toString(v.ttl().toMillis()), Integer.toString(v.maxAttempts()), Integer.toString(v.maxSends()),
+                Long.toString(v.cooldown().toMillis()), v.codeHash(), v.sealedRecipient(), v.maskedRecipient(),
+                v.channel(), v.purpose(), v.locale(), rh, Keys.slotPrefix(Keys.tag(rh)), Integer.toString(v.codeLength()));
+        return scripts.run("create", keys, args).map(VerificationStore::outcome);
+    }
+
+    public Uni<Outcome> resend(String id, String codeHash, List<Window> sendWindows, List<Window> failureWindows) {
+        List<String> args = List.of(Window.toScriptArg(sendWindows), Window.toScriptArg(failureWindows), codeHash,
+                Keys.slotPrefix(Ids.tag(id)));
+        return scripts.run("resend", List.of(Keys.verification(id)), args).map(VerificationStore::outcome);
+    }
+
+    public Uni<Outcome> check(String id, List<String> sessionCandidates, List<String> codeCandidates,
+                              List<Window> failureWindows) {
+        List<String> args = new ArrayList<>();
+        args.add(Window.toScriptArg(failureWindows));
+        args.add(Keys.slotPrefix(Ids.tag(id)));
+        args.add(String.join(",", sessionCandidates));
+        args.addAll(codeCandidates);
+        return scripts.run("check", List.of(Keys.verification(id)), args).map(VerificationStore::outcome);
+    }
+
+    public Uni<Outcome> cancel(String id) {
+        return scripts.run("cancel", List.of(Keys.verification(id)), List.of()).map(VerificationStore::outcome);
+    }
+
+    public Uni<Void> recordDelivery(String id, StoredVerification.Delivery delivery) {
+        return scripts.run("delivery", List.of(Keys.verification(id)), List.of(delivery.status(),
+                        nullToEmpty(delivery.provider()), Integer.toString(delivery.attempts()),
+                        nullToEmpty(delivery.lastError())))
+                .replaceWithVoid();
+    }
+
+    /** The verification, unless unknown or past its expiry. */
+    public Uni<Optional<StoredVerification>> find(String id) {
+        return scripts.command(Command.HGETALL, Keys.verification(id)).map(r -> {
+            if (r == null || r.size() == 0) {
+                return Optional.<StoredVerification>empty();
+            }
+            StoredVerification v = StoredVerification.from(r);
+            return v.expiresAt().isAfter(Instant.now()) ? Optional.of(v) : Optional.<StoredVerification>empty();
+        });
+    }
+
+    /** The id of the live verification of a recipient and purpose, if any. */
+    public Uni<Optional<String>> liveId(String recipientHash, String purpose) {
+        return scripts.command(Command.GET, Keys.livePointer(recipientHash, purpose))
+                .map(r -> Optional.ofNullable(r).map(Response::toString));
+    }
+
+    /** Counts one event against the windows; the wait until allowed, zero when counted. */
+    public Uni<Duration> countEvent(String key, List<Window> windows, String member) {
+        return scripts.run("limit", List.of(key), List.of(Window.toScriptArg(windows), member))
+                .map(r -> Duration.ofMillis(r.toLong()));
+    }
+
+    private static Outcome outcome(Response r) {
+        String kind = r.get(0).toString();
+        return switch (kind) {
+            case "created" -> withVerification(Outcome.Kind.CREATED, r);
+            case "existing" -> withVerification(Outcome.Kind.EXISTING, r);
+            case "resent" -> withVerification(Outcome.Kind.RESENT, r);
+            case "approved" -> withVerification(Outcome.Kind.APPROVED, r);
+            case "resend" -> new Outcome(Outcome.Kind.RESEND_EXISTING, null, null, null, null, 0, r.get(1).toString());
+            case "canceled" -> Outcome.of(Outcome.Kind.CANCELED);
+            case "not-found" -> Outcome.of(Outcome.Kind.NOT_FOUND);
+            case "same-code" -> Outcome.of(Outcome.Kind.SAME_CODE);
+            case "incorrect" -> new Outcome(Outcome.Kind.INCORRECT, null, null, null, null, r.get(1).toInteger(), null);
+            case "too-many-attempts" -> waiting(Outcome.Kind.TOO_MANY_ATTEMPTS, r, null);
+            case "resend-too-soon" -> waiting(Outcome.Kind.RESEND_TOO_SOON, r, null);
+            case "max-sends" -> waiting(Outcome.Kind.MAX_SENDS, r, "verification-sends");
+            case "rate-limited" -> waiting(Outcome.Kind.RATE_LIMITED, r, r.get(2).toString());
+            default -> throw new IllegalStateException("unknown script outcome " + kind);
+        };
+    }
+
+    private static Outcome withVerification(Outcome.Kind kind, Response r) {
+        return new Outcome(kind, StoredVerification.from(r.get(2)), Instant.ofEpochMilli(r.get(1).toLong()),
+                null, null, 0, null);
+    }
+
+    private static Outcome waiting(Outcome.Kind kind, Response r, String limit) {
+        return new Outcome(kind, null, null, Duration.ofMillis(Math.max(0, r.get(1).toLong())), limit, 0, null);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,51 @@
+package io.otpservice.verification;
+
+import io.otpservice.config.OtpConfig;
+import io.quarkus.runtime.Startup;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code otp.test-recipients}: recipients that get no delivery and always use a fixed code (load
+ * tests, app-store review accounts). Announced loudly at start, masked.
+ */
+@Singleton
+@Startup
+public class TestRecipients {
+
+    private static final Logger LOG = Logger.getLogger(TestRecipients.class);
+
+    private final Map<String, String> codes = new HashMap<>();
+
+    public TestRecipients(OtpConfig config, Recipients recipients) {
+        List<String> entries = config.testRecipients().orElse(List.of());
+        for (int i = 0; i < entries.size(); i++) {
+            String entry = entries.get(i).strip();
+            int split = entry.lastIndexOf(':');
+            String key = "otp.test-recipients[" + i + "]";
+            if (split <= 0) {
+                throw new IllegalArgumentException(key + ": expected to:code, e.g. +15005550006:123456");
+            }
+            String to = entry.substring(0, split);
+            String code = entry.substring(split + 1);
+            if (!code.matches("[0-9]{4,10}")) {
+                throw new IllegalArgumentException(key + ": the code must be 4-10 digits");
+            }
+            String[] why = new String[1];
+            Recipient recipient = recipients.parse(Recipients.inferChannel(to), to, why)
+                    .orElseThrow(() -> new IllegalArgumentException(key + ": the recipient " + why[0]));
+            codes.put(recipient.normalised(), code);
+            LOG.warnf("TEST RECIPIENT %s: no delivery, fixed code, no send windows. Remove it unless this is "
+                    + "a load test or a review account.", recipient.masked());
+        }
+    }
+
+    public Optional<String> fixedCode(Recipient recipient) {
+        return Optional.ofNullable(codes.get(recipient.normalised()));
+    }
+}

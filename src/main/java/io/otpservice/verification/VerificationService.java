@@ -1,0 +1,221 @@
+package io.otpservice.verification;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.otpservice.code.CodeGenerator;
+import io.otpservice.code.Hasher;
+import io.otpservice.code.RecipientCipher;
+import io.otpservice.config.OtpConfig;
+import io.otpservice.config.Settings;
+import io.otpservice.delivery.Delivery;
+import io.otpservice.delivery.Message;
+import io.otpservice.store.IdempotencyStore;
+import io.otpservice.store.Ids;
+import io.otpservice.store.Keys;
+import io.otpservice.store.Outcome;
+import io.otpservice.store.StoredVerification;
+import io.otpservice.store.VerificationStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The lifecycle of a verification: create, resend, check, cancel, read. */
+@Singleton
+public class VerificationService {
+
+    private static final Logger LOG = Logger.getLogger("otp.verification");
+    private static final int RANDOM_ID_BYTES = 14;
+    private static final int MAX_CODE_DRAWS = 5;
+
+    private final Settings settings;
+    private final OtpConfig config;
+    private final VerificationStore store;
+    private final IdempotencyStore idempotency;
+    private final Delivery delivery;
+    private final TestRecipients testRecipients;
+    private final CodeGenerator random;
+    private final Hasher hasher;
+    private final RecipientCipher cipher;
+    private final ObjectMapper json;
+
+    public VerificationService(Settings settings, VerificationStore store, IdempotencyStore idempotency,
+                               Delivery delivery, TestRecipients testRecipients, ObjectMapper json) {
+        this.settings = settings;
+        this.config = settings.config();
+        this.store = store;
+        this.idempotency = idempotency;
+        this.delivery = delivery;
+        this.testRecipients = testRecipients;
+        this.json = json;
+        this.random = new CodeGenerator();
+        this.hasher = new Hasher(settings.hmacSecrets());
+        this.cipher = new RecipientCipher(hasher, random);
+    }
+
+    /** The result of a create: {@code created} is false when the live verification was returned. */
+    public record Created(boolean created, VerificationView verification) {
+    }
+
+    public Uni<Created> create(CreateCommand command, Caller caller, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return limitedCreate(command);
+        }
+        String keyHash = hasher.opaque("idempotency", caller.name() + "\n" + idempotencyKey);
+        String fingerprint = hasher.opaque("fingerprint", String.join("\n", command.recipient().normalised(),
+                command.recipient().channel(), command.policy().name(), command.locale(),
+                command.session() == null ? "" : command.session()));
+        return idempotency.claim(keyHash, fingerprint, config.idempotency().ttl()).chain(claim -> switch (claim) {
+            case IdempotencyStore.Claimed c -> limitedCreate(command)
+                    .call(created -> idempotency.complete(keyHash, fingerprint, created.created() ? 201 : 200,
+                            write(created.verification()), config.idempotency().ttl()))
+                    .onFailure().call(() -> idempotency.release(keyHash));
+            case IdempotencyStore.Replay r -> Uni.createFrom().item(new Created(r.status() == 201, read(r.body())));
+            case IdempotencyStore.InProgress p -> Uni.createFrom().failure(new DomainException.IdempotencyConflict(
+                    "A request with this Idempotency-Key is still in progress."));
+            case IdempotencyStore.Mismatch m -> Uni.createFrom().failure(new DomainException.IdempotencyConflict(
+                    "This Idempotency-Key was used for a different request."));
+        });
+    }
+
+    private Uni<Created> limitedCreate(CreateCommand command) {
+        String client = hasher.opaque("client", command.clientAddress());
+        return store.countEvent(Keys.clientCreates(client), settings.clientCreates(), random.hex(8))
+                .chain(wait -> {
+                    if (!wait.isZero()) {
+                        return Uni.createFrom().failure(new DomainException.RateLimited("client-creates", wait));
+                    }
+                    return attemptCreate(command);
+                })
+                .invoke(created -> LOG.infof("create %s to=%s purpose=%s outcome=%s",
+                        created.verification().id(), command.recipient().masked(), command.policy().name(),
+                        created.created() ? "created" : "existing"));
+    }
+
+    private Uni<Created> attemptCreate(CreateCommand command) {
+        Recipient recipient = command.recipient();
+        String recipientHash = hasher.recipientHash(recipient.normalised());
+        String id = Ids.of(Keys.tag(recipientHash), random.hex(RANDOM_ID_BYTES));
+        Optional<String> fixedCode = testRecipients.fixedCode(recipient);
+        String code = fixedCode.orElseGet(() -> random.code(command.policy().codeLength()));
+        VerificationStore.NewVerification fresh = new VerificationStore.NewVerification(id, recipientHash,
+                cipher.encrypt(recipient.normalised()), recipient.masked(), recipient.channel(),
+                command.policy().name(), command.locale(),
+                command.session() == null ? null : hasher.sessionHash(command.session()), fixedCode.isPresent(),
+                command.policy().ttl(), command.policy().codeLength(), command.policy().maxAttempts(),
+                command.policy().maxSends(), config.resend().cooldown(), hasher.codeHash(id, code));
+        return store.create(fresh, settings.recipientSends(), settings.recipientFailures()).chain(outcome ->
+                switch (outcome.kind()) {
+                    case CREATED -> deliver(outcome.verification(), recipient.normalised(), code)
+                            .map(v -> new Created(true, VerificationView.of(v)));
+                    case EXISTING -> Uni.createFrom().item(new Created(false, VerificationView.of(outcome.verification())));
+                    case RESEND_EXISTING -> resend(outcome.otherId()).map(v -> new Created(false, v));
+                    case RATE_LIMITED -> Uni.createFrom().failure(new DomainException.RateLimited(outcome.limit(),
+                            outcome.retryIn()));
+                    default -> Uni.createFrom().failure(new IllegalStateException("create: " + outcome.kind()));
+                });
+    }
+
+    public Uni<VerificationView> resend(String id) {
+        if (!Ids.valid(id)) {
+            return Uni.createFrom().failure(new DomainException.NotFound());
+        }
+        return store.find(id).chain(found -> {
+            StoredVerification current = found.orElseThrow(DomainException.NotFound::new);
+            return resend(current, 1);
+        }).invoke(v -> LOG.infof("resend %s to=%s outcome=resent", v.id(), v.to()));
+    }
+
+    private Uni<VerificationView> resend(StoredVerification current, int draw) {
+        String code = random.code(current.codeLength());
+        return store.resend(current.id(), hasher.codeHash(current.id(), code), settings.recipientSends(),
+                settings.recipientFailures()).chain(outcome -> switch (outcome.kind()) {
+            case RESENT -> deliver(outcome.verification(), cipher.decrypt(current.sealedRecipient()), code)
+                    .map(VerificationView::of);
+            case SAME_CODE -> draw < MAX_CODE_DRAWS ? resend(current, draw + 1)
+                    : Uni.createFrom().failure(new IllegalStateException("no fresh code after " + draw + " draws"));
+            case NOT_FOUND -> Uni.createFrom().failure(new DomainException.NotFound());
+            case RESEND_TOO_SOON -> Uni.createFrom().failure(new DomainException.ResendTooSoon(outcome.retryIn()));
+            case MAX_SENDS, RATE_LIMITED -> Uni.createFrom().failure(
+                    new DomainException.RateLimited(outcome.limit(), outcome.retryIn()));
+            default -> Uni.createFrom().failure(new IllegalStateException("resend: " + outcome.kind()));
+        });
+    }
+
+    public Uni<VerificationView> check(String id, CheckRequest check) {
+        if (!Ids.valid(id)) {
+            return Uni.createFrom().failure(new DomainException.NotFound());
+        }
+        List<String> sessions = check.session() == null ? List.of() : hasher.sessionHashCandidates(check.session());
+        return store.check(id, sessions, hasher.codeHashCandidates(id, check.code()), settings.recipientFailures())
+                .map(outcome -> {
+                    LOG.infof("check %s outcome=%s", id, outcome.kind().name().toLowerCase());
+                    return switch (outcome.kind()) {
+                        case APPROVED -> VerificationView.of(outcome.verification());
+                        case INCORRECT -> throw new DomainException.IncorrectCode(outcome.attemptsRemaining());
+                        case TOO_MANY_ATTEMPTS -> throw new DomainException.TooManyAttempts(outcome.retryIn());
+                        case RATE_LIMITED -> throw new DomainException.RateLimited(outcome.limit(), outcome.retryIn());
+                        case NOT_FOUND -> throw new DomainException.NotFound();
+                        default -> throw new IllegalStateException("check: " + outcome.kind());
+                    };
+                });
+    }
+
+    public Uni<VerificationView> checkByRecipient(RequestValidator.ByRecipient request) {
+        String recipientHash = hasher.recipientHash(request.recipient().normalised());
+        return store.liveId(recipientHash, request.policy().name())
+                .chain(id -> check(id.orElseThrow(DomainException.NotFound::new), request.check()));
+    }
+
+    public Uni<Void> cancel(String id) {
+        if (!Ids.valid(id)) {
+            return Uni.createFrom().failure(new DomainException.NotFound());
+        }
+        return store.cancel(id).map(outcome -> {
+            if (outcome.kind() != Outcome.Kind.CANCELED) {
+                throw new DomainException.NotFound();
+            }
+            LOG.infof("cancel %s outcome=canceled", id);
+            return null;
+        });
+    }
+
+    public Uni<VerificationView> get(String id) {
+        if (!Ids.valid(id)) {
+            return Uni.createFrom().failure(new DomainException.NotFound());
+        }
+        return store.find(id).map(found -> VerificationView.of(found.orElseThrow(DomainException.NotFound::new)));
+    }
+
+    /** Delivers the code of a fresh send and records how it went; test recipients get nothing. */
+    private Uni<StoredVerification> deliver(StoredVerification v, String recipient, String code) {
+        if (v.testRecipient()) {
+            return Uni.createFrom().item(v);
+        }
+        Message message = new Message(v.id(), v.channel(), recipient, v.maskedRecipient(), code, v.locale(),
+                v.purpose());
+        return delivery.deliver(message).chain(report -> {
+            StoredVerification.Delivery recorded = new StoredVerification.Delivery(report.status(), report.provider(),
+                    report.attempts(), report.lastError());
+            return store.recordDelivery(v.id(), recorded).replaceWith(v.withDelivery(recorded));
+        });
+    }
+
+    private String write(VerificationView view) {
+        try {
+            return json.writeValueAsString(view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a verification", e);
+        }
+    }
+
+    private VerificationView read(String body) {
+        try {
+            return json.readValue(body, VerificationView.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read a stored response", e);
+        }
+    }
+}
