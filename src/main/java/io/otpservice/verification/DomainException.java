@@ -160,6 +160,13 @@ public abstract sealed class DomainException extends RuntimeException {
         }
     }
 
+    public static final class DeliveryFailed extends DomainException {
+        public DeliveryFailed() {
+            super("delivery-failed", 502, "Delivery failed",
+                    "The code could not be delivered; no code was sent. Retry later.");
+        }
+    }
+
     public static final class Unavailable extends DomainException {
         public Unavailable() {
             super("unavailable", 503, "Service unavailable", "A dependency is unavailable; retry shortly.");

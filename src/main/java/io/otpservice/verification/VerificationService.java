@@ -196,7 +196,15 @@ public class VerificationService {
         }
         Message message = new Message(v.id(), v.channel(), recipient, v.maskedRecipient(), code, v.locale(),
                 v.purpose());
-        return delivery.deliver(message).chain(report -> {
+        return delivery.deliver(message)
+                .onFailure().recoverWithUni(failure -> {
+                    // until failover lands, a failed first send cancels the verification it belonged to
+                    LOG.warnf("delivery %s to=%s failed: %s", v.id(), v.maskedRecipient(), failure.getClass().getSimpleName());
+                    Uni<?> undo = v.sends() == 1 ? store.cancel(v.id()) : Uni.createFrom().voidItem();
+                    return undo.onItemOrFailure().transformToUni((x, f) ->
+                            Uni.createFrom().failure(new DomainException.DeliveryFailed()));
+                })
+                .chain(report -> {
             StoredVerification.Delivery recorded = new StoredVerification.Delivery(report.status(), report.provider(),
                     report.attempts(), report.lastError());
             return store.recordDelivery(v.id(), recorded).replaceWith(v.withDelivery(recorded));

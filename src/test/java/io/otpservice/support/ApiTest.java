@@ -1,0 +1,109 @@
+package io.otpservice.support;
+
+import com.icegreen.greenmail.util.GreenMailUtil;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.mail.internet.MimeMessage;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Base of the integration tests: one Quarkus app for all of them, on a real Redis and a real SMTP
+ * server. Every recipient and code the tests see is remembered for the final secret scan.
+ */
+@WithTestResource(value = RedisServerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.GLOBAL)
+public abstract class ApiTest {
+
+    public static final String KEY = "test-key";
+    /** Every raw recipient the suite used, and every code it received. */
+    public static final Set<String> RECIPIENTS = ConcurrentHashMap.newKeySet();
+    public static final Set<String> CODES = ConcurrentHashMap.newKeySet();
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final Pattern CODE = Pattern.compile("code is (?:<strong>)?([0-9]{4,10})");
+
+    protected static RequestSpecification api() {
+        return given().header("Authorization", "Bearer " + KEY).contentType(ContentType.JSON);
+    }
+
+    /** A fresh e-mail recipient, so limits of one test never touch another. */
+    protected static String newEmail() {
+        String address = "user" + SEQUENCE.incrementAndGet() + "x" + ThreadLocalRandom.current().nextInt(1_000_000)
+                + "@example.com";
+        RECIPIENTS.add(address);
+        return address;
+    }
+
+    /** A fresh client address, so the per-client create limit of one test never touches another. */
+    protected static String newClientIp() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "10." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+    }
+
+    protected static Response create(String to) {
+        return create(Map.of("to", to));
+    }
+
+    /** POST /v1/verifications with a fresh clientIp unless the body names one. */
+    protected static Response create(Map<String, ?> body) {
+        Map<String, Object> withIp = new HashMap<>(body);
+        withIp.putIfAbsent("clientIp", newClientIp());
+        if (body.get("to") instanceof String to) {
+            RECIPIENTS.add(to);
+        }
+        return api().body(withIp).post("/v1/verifications");
+    }
+
+    protected static Response check(String id, String code) {
+        return api().body(Map.of("code", code)).post("/v1/verifications/" + id + "/check");
+    }
+
+    protected static Response resend(String id) {
+        return api().post("/v1/verifications/" + id + "/resend");
+    }
+
+    /** The codes e-mailed to {@code address}, oldest first, waiting for {@code count} of them. */
+    protected static List<String> codesSentTo(String address, int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> messagesTo(address).size() >= count);
+        List<String> codes = messagesTo(address).stream().map(ApiTest::code).toList();
+        CODES.addAll(codes);
+        return codes;
+    }
+
+    protected static String lastCodeSentTo(String address, int count) {
+        List<String> codes = codesSentTo(address, count);
+        return codes.get(codes.size() - 1);
+    }
+
+    protected static int mailCount(String address) {
+        return messagesTo(address).size();
+    }
+
+    private static List<MimeMessage> messagesTo(String address) {
+        return List.of(SmtpServerResource.greenMail().getReceivedMessagesForDomain(address));
+    }
+
+    private static String code(MimeMessage message) {
+        Matcher m = CODE.matcher(GreenMailUtil.getWholeMessage(message));
+        if (!m.find()) {
+            throw new AssertionError("no code in a message");
+        }
+        return m.group(1);
+    }
+}
