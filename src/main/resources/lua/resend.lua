@@ -6,8 +6,8 @@ local v = redis.call('HMGET', KEYS[1], 'st', 'ea', 'nr', 'sn', 'ms', 'h1', 'h0',
 if v[1] ~= 'pending' or tonumber(v[2]) <= now then return {'not-found'} end
 local wait = window_wait(ARGV[4] .. 'f:' .. v[8], now, ARGV[2])
 if wait > 0 then return {'rate-limited', wait, 'recipient-failures'} end
-if now < tonumber(v[3]) then return {'resend-too-soon', tonumber(v[3]) - now} end
 if tonumber(v[4]) >= tonumber(v[5]) then return {'max-sends', tonumber(v[2]) - now} end
+if now < tonumber(v[3]) then return {'resend-too-soon', tonumber(v[3]) - now} end
 
 local test = v[9] == '1'
 local sn = tonumber(v[4]) + 1

@@ -1,0 +1,101 @@
+package io.otpservice.verification;
+
+import io.otpservice.support.ApiTest;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+/** Time: expiry, the doubling cooldown, which codes stay valid across resends. */
+@QuarkusTest
+class LifecycleTest extends ApiTest {
+
+    @Inject
+    RedisDataSource redis;
+
+    @Test
+    void aVerificationExpiresWithItsTtl() {
+        String to = newEmail();
+        String id = create(Map.of("to", to, "purpose", "short")).then().statusCode(201).extract().path("id");
+        String code = codesSentTo(to, 1).getFirst();
+        long ttl = redis.key().pttl("otp:{" + id.substring(2, 6) + "}:v:" + id);
+        assertThat(ttl).isBetween(50_000L, 60_000L);
+
+        await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                api().get("/v1/verifications/" + id).statusCode() == 404);
+        check(id, code).then().statusCode(404).body("code", equalTo("not-found"));
+        resend(id).then().statusCode(404);
+        assertThat(redis.key().exists("otp:{" + id.substring(2, 6) + "}:v:" + id)).isFalse();
+    }
+
+    @Test
+    void resendCooldownDoublesAndWrongAttemptsSurviveResends() throws InterruptedException {
+        String to = newEmail();
+        String id = create(to).then().statusCode(201).extract().path("id");
+        check(id, "000000").then().statusCode(422).body("attemptsRemaining", equalTo(4));
+        check(id, "000001").then().statusCode(422).body("attemptsRemaining", equalTo(3));
+
+        Thread.sleep(1_050);
+        Instant before = Instant.now();
+        String next = resend(id).then().statusCode(200).body("attemptsRemaining", equalTo(3))
+                .extract().path("resendAvailableAt");
+        assertThat(Duration.between(before, Instant.parse(next)).toMillis()).isBetween(1_500L, 2_100L);
+        resend(id).then().statusCode(429).body("code", equalTo("resend-too-soon")).header("Retry-After", "2");
+
+        Thread.sleep(2_050);
+        before = Instant.now();
+        next = resend(id).then().statusCode(200).extract().path("resendAvailableAt");
+        assertThat(Duration.between(before, Instant.parse(next)).toMillis()).isBetween(3_500L, 4_100L);
+        resend(id).then().statusCode(429).header("Retry-After", "4");
+    }
+
+    @Test
+    void afterAResendThePreviousCodeStaysValid() throws InterruptedException {
+        String to = newEmail();
+        String id = create(to).then().statusCode(201).extract().path("id");
+        Thread.sleep(1_050);
+        resend(id).then().statusCode(200);
+        List<String> codes = codesSentTo(to, 2);
+        assertThat(codes.get(1)).isNotEqualTo(codes.get(0));
+        check(id, codes.get(0)).then().statusCode(200).body("status", equalTo("approved"));
+    }
+
+    @Test
+    void afterTwoResendsTheOldestCodeIsNoLongerValid() throws InterruptedException {
+        String to = newEmail();
+        String id = create(to).then().statusCode(201).extract().path("id");
+        Thread.sleep(1_050);
+        resend(id).then().statusCode(200);
+        Thread.sleep(2_050);
+        resend(id).then().statusCode(200);
+        List<String> codes = codesSentTo(to, 3);
+        assertThat(codes).doesNotHaveDuplicates();
+        check(id, codes.get(0)).then().statusCode(422).body("code", equalTo("incorrect-code"));
+        check(id, codes.get(1)).then().statusCode(200).body("status", equalTo("approved"));
+    }
+
+    @Test
+    void maxSendsEndsResends() throws InterruptedException {
+        String to = newEmail();
+        String id = create(Map.of("to", to, "purpose", "short")).then().statusCode(201)
+                .body("sendsRemaining", equalTo(2)).extract().path("id");
+        Thread.sleep(1_050);
+        resend(id).then().statusCode(200).body("sendsRemaining", equalTo(1));
+        Thread.sleep(2_050);
+        resend(id).then().statusCode(200).body("sendsRemaining", equalTo(0)).body("resendAvailableAt", nullValue());
+        resend(id).then().statusCode(429).body("code", equalTo("rate-limited"))
+                .body("limit", equalTo("verification-sends")).header("Retry-After", notNullValue());
+        assertThat(codesSentTo(to, 3)).hasSize(3);
+    }
+}

@@ -1,0 +1,56 @@
+package io.otpservice.verification;
+
+import io.otpservice.support.ApiTest;
+import io.otpservice.support.RedisServerResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Redis goes away mid-run: quick 503s within otp.redis.timeout (700 ms here), then recovery, no restart. */
+@QuarkusTest
+class RedisOutageTest extends ApiTest {
+
+    @Test
+    void stoppedRedisGives503ThenRecovers() {
+        var redis = RedisServerResource.redis();
+        create(newEmail()).then().statusCode(201); // warm: the first request of a JVM is slow client-side
+        redis.stop();
+        try {
+            long start = System.nanoTime();
+            create(newEmail()).then().statusCode(503)
+                    .contentType("application/problem+json")
+                    .body("code", equalTo("unavailable"))
+                    .header("Retry-After", "1");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_500));
+            api().get("/v1/verifications/VE" + "0".repeat(32)).then().statusCode(503);
+        } finally {
+            redis.start();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> create(newEmail()).statusCode() == 201);
+    }
+
+    @Test
+    void hungRedisTimesOutThenRecovers() throws Exception {
+        var redis = RedisServerResource.redis();
+        create(newEmail()).then().statusCode(201);
+        signal("STOP", redis.pid());
+        try {
+            long start = System.nanoTime();
+            create(newEmail()).then().statusCode(503).body("code", equalTo("unavailable"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_000));
+        } finally {
+            signal("CONT", redis.pid());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> create(newEmail()).statusCode() == 201);
+    }
+
+    private static void signal(String signal, long pid) throws IOException, InterruptedException {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor()).isZero();
+    }
+}
