@@ -1,0 +1,42 @@
+package io.otpservice.code;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HasherTest {
+
+    private static final byte[] OLD = "an-old-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NEW = "a-new-secret-of-at-least-32-bytes!!!".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void theFirstSecretSignsAndEverySecretVerifies() {
+        Hasher before = new Hasher(List.of(OLD));
+        Hasher rotated = new Hasher(List.of(NEW, OLD));
+        String stored = before.codeHash("VE1", "123456");
+        assertThat(rotated.codeHashCandidates("VE1", "123456")).contains(stored);
+        assertThat(rotated.codeHash("VE1", "123456")).isNotEqualTo(stored);
+    }
+
+    @Test
+    void theHashBindsTheCodeToItsVerification() {
+        Hasher hasher = new Hasher(List.of(OLD));
+        assertThat(hasher.codeHash("VE1", "123456")).isNotEqualTo(hasher.codeHash("VE2", "123456"))
+                .doesNotContain("123456").hasSize(64);
+        assertThat(hasher.sessionHash("123456")).isNotEqualTo(hasher.codeHash("", "123456"));
+    }
+
+    @Test
+    void theRecipientCipherRoundTripsAcrossRotation() {
+        CodeGenerator random = new CodeGenerator();
+        RecipientCipher before = new RecipientCipher(new Hasher(List.of(OLD)), random);
+        RecipientCipher rotated = new RecipientCipher(new Hasher(List.of(NEW, OLD)), random);
+        String sealed = before.encrypt("+14155550100");
+        assertThat(sealed).doesNotContain("4155550100");
+        assertThat(rotated.decrypt(sealed)).isEqualTo("+14155550100");
+        assertThat(before.encrypt("+14155550100")).isNotEqualTo(sealed);
+    }
+}

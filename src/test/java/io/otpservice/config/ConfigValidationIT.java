@@ -1,0 +1,97 @@
+package io.otpservice.config;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged application (prod profile) refuses to start on a bad value, with a message naming the
+ * key and never echoing a secret; with good values it starts.
+ */
+class ConfigValidationIT {
+
+    private static final String GOOD_SECRET = "Y2ktY29uZmlnLXZhbGlkYXRpb24tc2VjcmV0LTMyLWJ5dGVzIQ==";
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "OTP_CODE_LENGTH|3|otp.code-length",
+            "OTP_TTL|0|otp.ttl",
+            "OTP_MAX_ATTEMPTS|50|otp.max-attempts",
+            "OTP_LIMITS_RECIPIENT_SENDS|5 per 15 minutes|otp.limits.recipient-sends",
+            "OTP_HMAC_SECRETS|c2hvcnQtc2VjcmV0|otp.hmac-secrets",
+            "OTP_DEFAULT_LOCALE|not a locale!|otp.default-locale",
+            "OTP_TEST_RECIPIENTS|+15005550006:12|otp.test-recipients",
+            "OTP_SMS_PROVIDERS|carrier-pigeon|otp.sms.providers",
+    })
+    void aBadValueStopsTheServiceNamingTheKey(String variable, String value, String key) throws Exception {
+        Map<String, String> env = goodEnvironment();
+        env.put(variable, value);
+        Result result = run(env, 60);
+        assertThat(result.exited()).as(result.output()).isTrue();
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains(key);
+        if (variable.equals("OTP_HMAC_SECRETS")) {
+            assertThat(result.output()).doesNotContain(value);
+        }
+    }
+
+    @Test
+    void missingSecretsStopTheService() throws Exception {
+        Map<String, String> env = goodEnvironment();
+        env.remove("OTP_HMAC_SECRETS");
+        Result result = run(env, 60);
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains("otp.hmac-secrets: required");
+    }
+
+    @Test
+    void goodValuesStart() throws Exception {
+        Result result = run(goodEnvironment(), 8);
+        assertThat(result.output()).contains("started in");
+        assertThat(result.output()).doesNotContain(GOOD_SECRET);
+    }
+
+    private static Map<String, String> goodEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("OTP_HMAC_SECRETS", GOOD_SECRET);
+        env.put("QUARKUS_HTTP_PORT", "0");
+        env.put("QUARKUS_MANAGEMENT_PORT", "0");
+        env.put("QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:1");
+        return env;
+    }
+
+    record Result(boolean exited, int exitCode, String output) {
+    }
+
+    /** Runs the fast-jar; a process still running after {@code seconds} is stopped. */
+    private static Result run(Map<String, String> env, int seconds) throws IOException, InterruptedException {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        assertThat(jar).exists();
+        Path log = Files.createTempFile("otp-config", ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar", jar.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("OTP_") || k.startsWith("QUARKUS_"));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        boolean exited = process.waitFor(seconds, TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        return new Result(exited, exited ? process.exitValue() : -1, output);
+    }
+}
