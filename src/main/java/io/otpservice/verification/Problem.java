@@ -1,10 +1,12 @@
 package io.otpservice.verification;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
 
 /** An RFC 9457 problem with the stable {@code code} member. */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, String code,
                       Integer attemptsRemaining, Long retryAfterSeconds, String limit, List<FieldError> errors) {

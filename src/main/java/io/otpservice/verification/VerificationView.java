@@ -1,11 +1,13 @@
 package io.otpservice.verification;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.otpservice.store.StoredVerification;
 
 import java.time.Instant;
 
 /** A verification as the API shows it: the recipient masked, never a code. */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VerificationView(String id, String to, String channel, String purpose, String status,
                                Instant createdAt, Instant expiresAt, int attemptsRemaining, int sendsRemaining,
