@@ -75,6 +75,8 @@ public interface OtpConfig {
 
     Idempotency idempotency();
 
+    Token token();
+
     interface ApiKey {
         /** SHA-256 of the key, 64 hex digits. */
         @Pattern(regexp = "^[0-9a-fA-F]{64}$", message = "must be the SHA-256 of the key as 64 hex digits")
@@ -157,6 +159,30 @@ public interface OtpConfig {
         @WithDefault("2s")
         @DurationMin(millis = 10) @DurationMax(minutes = 1)
         Duration timeout();
+    }
+
+    interface Token {
+        /** {@code iss} of the tokens. */
+        @WithDefault("otp-service")
+        String issuer();
+
+        /** {@code aud} of the tokens: the backends that accept them. */
+        @WithDefault("otp-service")
+        String audience();
+
+        /** Life of a token (at most 24 h). */
+        @WithDefault("15m")
+        @DurationMin(seconds = 10) @DurationMax(hours = 24)
+        Duration ttl();
+
+        /** EC P-256 private key, PKCS#8 PEM; required outside dev and test. */
+        Optional<String> signingKey();
+
+        /** {@code kid} of the signing key; default its RFC 7638 thumbprint. */
+        Optional<String> keyId();
+
+        /** Public keys (PEM) of rotated-out signing keys, still published in the JWKS; kid = thumbprint. */
+        Optional<List<String>> previousPublicKeys();
     }
 
     interface Idempotency {

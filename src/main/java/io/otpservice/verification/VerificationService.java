@@ -15,6 +15,7 @@ import io.otpservice.store.Keys;
 import io.otpservice.store.Outcome;
 import io.otpservice.store.StoredVerification;
 import io.otpservice.store.VerificationStore;
+import io.otpservice.token.TokenIssuer;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -40,9 +41,12 @@ public class VerificationService {
     private final Hasher hasher;
     private final RecipientCipher cipher;
     private final ObjectMapper json;
+    private final TokenIssuer tokens;
 
     public VerificationService(Settings settings, VerificationStore store, IdempotencyStore idempotency,
-                               Delivery delivery, TestRecipients testRecipients, ObjectMapper json) {
+                               Delivery delivery, TestRecipients testRecipients, ObjectMapper json,
+                               TokenIssuer tokens) {
+        this.tokens = tokens;
         this.settings = settings;
         this.config = settings.config();
         this.store = store;
@@ -153,7 +157,7 @@ public class VerificationService {
                 .map(outcome -> {
                     LOG.infof("check %s outcome=%s", id, outcome.kind().name().toLowerCase());
                     return switch (outcome.kind()) {
-                        case APPROVED -> VerificationView.of(outcome.verification());
+                        case APPROVED -> approved(outcome.verification());
                         case INCORRECT -> throw new DomainException.IncorrectCode(outcome.attemptsRemaining());
                         case TOO_MANY_ATTEMPTS -> throw new DomainException.TooManyAttempts(outcome.retryIn());
                         case RATE_LIMITED -> throw new DomainException.RateLimited(outcome.limit(), outcome.retryIn());
@@ -161,6 +165,12 @@ public class VerificationService {
                         default -> throw new IllegalStateException("check: " + outcome.kind());
                     };
                 });
+    }
+
+    private VerificationView approved(StoredVerification v) {
+        TokenIssuer.Token token = tokens.issue(new TokenIssuer.Subject(v.id(), cipher.decrypt(v.sealedRecipient()),
+                v.channel(), v.purpose(), v.sessionHash()));
+        return VerificationView.of(v).withToken(token.jwt(), token.expiresAt());
     }
 
     public Uni<VerificationView> checkByRecipient(RequestValidator.ByRecipient request) {

@@ -18,6 +18,11 @@ public record VerificationView(String id, String to, String channel, String purp
     public record DeliveryView(String status, String provider, int attempts, String lastError) {
     }
 
+    VerificationView withToken(String jwt, Instant expires) {
+        return new VerificationView(id, to, channel, purpose, status, createdAt, expiresAt, attemptsRemaining,
+                sendsRemaining, resendAvailableAt, delivery, jwt, expires);
+    }
+
     static VerificationView of(StoredVerification v) {
         boolean pending = "pending".equals(v.status());
         boolean canResend = pending && v.sends() < v.maxSends();

@@ -22,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigValidationIT {
 
     private static final String GOOD_SECRET = "Y2ktY29uZmlnLXZhbGlkYXRpb24tc2VjcmV0LTMyLWJ5dGVzIQ==";
+    private static final String SIGNING_KEY = "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder()
+            .encodeToString(io.otpservice.token.SigningKeys.generate().getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
@@ -33,6 +36,8 @@ class ConfigValidationIT {
             "OTP_DEFAULT_LOCALE|not a locale!|otp.default-locale",
             "OTP_TEST_RECIPIENTS|+15005550006:12|otp.test-recipients",
             "OTP_SMS_PROVIDERS|carrier-pigeon|otp.sms.providers",
+            "OTP_TOKEN_SIGNING_KEY|not-a-key|otp.token.signing-key",
+            "OTP_TOKEN_TTL|48h|otp.token.ttl",
     })
     void aBadValueStopsTheServiceNamingTheKey(String variable, String value, String key) throws Exception {
         Map<String, String> env = goodEnvironment();
@@ -56,15 +61,25 @@ class ConfigValidationIT {
     }
 
     @Test
+    void missingSigningKeyStopsTheService() throws Exception {
+        Map<String, String> env = goodEnvironment();
+        env.remove("OTP_TOKEN_SIGNING_KEY");
+        Result result = run(env, 60);
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains("otp.token.signing-key: required");
+    }
+
+    @Test
     void goodValuesStart() throws Exception {
         Result result = run(goodEnvironment(), 8);
         assertThat(result.output()).contains("started in");
-        assertThat(result.output()).doesNotContain(GOOD_SECRET);
+        assertThat(result.output()).doesNotContain(GOOD_SECRET).doesNotContain(SIGNING_KEY.substring(40, 80));
     }
 
     private static Map<String, String> goodEnvironment() {
         Map<String, String> env = new HashMap<>();
         env.put("OTP_HMAC_SECRETS", GOOD_SECRET);
+        env.put("OTP_TOKEN_SIGNING_KEY", SIGNING_KEY);
         env.put("QUARKUS_HTTP_PORT", "0");
         env.put("QUARKUS_MANAGEMENT_PORT", "0");
         env.put("QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:1");
