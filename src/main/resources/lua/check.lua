@@ -3,9 +3,9 @@
 -- ARGV: 1 failure windows, 2 key prefix of the slot, 3 session hash candidates ('' or comma-separated),
 --       4.. code hash candidates (one per configured secret)
 local now = now_ms()
-local v = redis.call('HMGET', KEYS[1], 'st', 'ea', 'at', 'ma', 'h1', 'h0', 'ss', 'rh')
+local v = redis.call('HMGET', KEYS[1], 'st', 'ea', 'at', 'ma', 'h1', 'h0', 'ss', 'rh', 'ch', 'pu')
 if not v[1] or tonumber(v[2]) <= now then return {'not-found'} end
-if v[1] == 'failed' then return {'too-many-attempts', tonumber(v[2]) - now} end
+if v[1] == 'failed' then return {'too-many-attempts', tonumber(v[2]) - now, v[9], v[10]} end
 if v[1] ~= 'pending' then return {'not-found'} end
 
 local fails = ARGV[2] .. 'f:' .. v[8]
@@ -14,7 +14,7 @@ if wait > 0 then return {'rate-limited', wait, 'recipient-failures'} end
 local ma = tonumber(v[4])
 if tonumber(v[3]) >= ma then
   redis.call('HSET', KEYS[1], 'st', 'failed')
-  return {'too-many-attempts', tonumber(v[2]) - now}
+  return {'too-many-attempts', tonumber(v[2]) - now, v[9], v[10]}
 end
 
 local at = redis.call('HINCRBY', KEYS[1], 'at', 1)
@@ -42,4 +42,4 @@ if at >= ma then
   redis.call('HSET', KEYS[1], 'st', 'failed')
   redis.call('HDEL', KEYS[1], 'h1', 'h0')
 end
-return {'incorrect', ma - at}
+return {'incorrect', ma - at, v[9], v[10]}

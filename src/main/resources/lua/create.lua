@@ -4,7 +4,8 @@
 -- ARGV: 1 id, 2 session hash or '', 3 send windows, 4 failure windows, 5 test recipient '1'|'0',
 --       6 ttl ms, 7 max attempts, 8 max sends, 9 cooldown ms, 10 code hash, 11 sealed recipient,
 --       12 masked recipient, 13 channel, 14 purpose, 15 locale, 16 recipient hash,
---       17 key prefix of the recipient's slot ('otp:{tag}:'), 18 code length
+--       17 key prefix of the recipient's slot ('otp:{tag}:'), 18 code length,
+--       19 country of a phone number ('' for e-mail)
 local now = now_ms()
 local wait = window_wait(KEYS[3], now, ARGV[4])
 if wait > 0 then return {'rate-limited', wait, 'recipient-failures'} end
@@ -40,7 +41,7 @@ local v = KEYS[4]
 redis.call('HSET', v, 'id', ARGV[1], 'st', 'pending', 'rc', ARGV[11], 'mk', ARGV[12], 'ch', ARGV[13],
   'pu', ARGV[14], 'lo', ARGV[15], 'rh', ARGV[16], 'h1', ARGV[10], 'ca', num(now), 'ea', num(now + ttl),
   'at', '0', 'ma', ARGV[7], 'sn', '1', 'ms', ARGV[8], 'cd', ARGV[9], 'nr', num(now + tonumber(ARGV[9])),
-  'cl', ARGV[18], 'ds', test and 'sent' or 'queued', 'dp', test and 'test-recipient' or '', 'da', '0')
+  'cl', ARGV[18], 'co', ARGV[19], 'ds', test and 'sent' or 'queued', 'dp', test and 'test-recipient' or '', 'da', '0')
 if ARGV[2] ~= '' then redis.call('HSET', v, 'ss', ARGV[2]) end
 if test then redis.call('HSET', v, 't', '1') end
 redis.call('PEXPIRE', v, ttl)

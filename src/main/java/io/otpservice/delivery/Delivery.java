@@ -31,6 +31,11 @@ public class Delivery {
         return senders.getFirst().send(message);
     }
 
+    /** The provider tried first on a channel. */
+    public String firstProvider(String channel) {
+        return ("sms".equals(channel) ? sms : email).getFirst().name();
+    }
+
     private static Sender sender(Map<String, Sender> byName, String key, String name) {
         Sender sender = byName.get(name);
         if (sender == null) {

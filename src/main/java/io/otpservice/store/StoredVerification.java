@@ -20,6 +20,7 @@ public record StoredVerification(
         boolean testRecipient,
         String sessionHash,
         int codeLength,
+        String country,
         Instant createdAt,
         Instant expiresAt,
         int attempts,
@@ -31,7 +32,7 @@ public record StoredVerification(
 
     public StoredVerification withDelivery(Delivery newDelivery) {
         return new StoredVerification(id, status, sealedRecipient, maskedRecipient, channel, purpose, locale,
-                recipientHash, testRecipient, sessionHash, codeLength, createdAt, expiresAt, attempts, maxAttempts,
+                recipientHash, testRecipient, sessionHash, codeLength, country, createdAt, expiresAt, attempts, maxAttempts,
                 sends, maxSends, nextResendAt, newDelivery);
     }
 
@@ -58,7 +59,7 @@ public record StoredVerification(
     static StoredVerification from(Map<String, String> f) {
         return new StoredVerification(
                 f.get("id"), f.get("st"), f.get("rc"), f.get("mk"), f.get("ch"), f.get("pu"), f.get("lo"),
-                f.get("rh"), "1".equals(f.get("t")), f.get("ss"), integer(f.get("cl")),
+                f.get("rh"), "1".equals(f.get("t")), f.get("ss"), integer(f.get("cl")), f.getOrDefault("co", ""),
                 millis(f.get("ca")), millis(f.get("ea")),
                 integer(f.get("at")), integer(f.get("ma")), integer(f.get("sn")), integer(f.get("ms")),
                 millis(f.get("nr")),

@@ -25,7 +25,8 @@ public class VerificationStore {
     /** Everything a create needs; hashes and sealed values only. */
     public record NewVerification(String id, String recipientHash, String sealedRecipient, String maskedRecipient,
                                   String channel, String purpose, String locale, String sessionHash,
-                                  boolean testRecipient, Duration ttl, int codeLength, int maxAttempts,
+                                  String country, boolean testRecipient, Duration ttl, int codeLength,
+                                  int maxAttempts,
                                   int maxSends, Duration cooldown, String codeHash) {
     }
 
@@ -37,7 +38,8 @@ public class VerificationStore {
                 Window.toScriptArg(sendWindows), Window.toScriptArg(failureWindows), v.testRecipient() ? "1" : "0",
                 Long.toString(v.ttl().toMillis()), Integer.toString(v.maxAttempts()), Integer.toString(v.maxSends()),
                 Long.toString(v.cooldown().toMillis()), v.codeHash(), v.sealedRecipient(), v.maskedRecipient(),
-                v.channel(), v.purpose(), v.locale(), rh, Keys.slotPrefix(Keys.tag(rh)), Integer.toString(v.codeLength()));
+                v.channel(), v.purpose(), v.locale(), rh, Keys.slotPrefix(Keys.tag(rh)), Integer.toString(v.codeLength()),
+                v.country());
         return scripts.run("create", keys, args).map(VerificationStore::outcome);
     }
 
@@ -98,26 +100,35 @@ public class VerificationStore {
             case "existing" -> withVerification(Outcome.Kind.EXISTING, r);
             case "resent" -> withVerification(Outcome.Kind.RESENT, r);
             case "approved" -> withVerification(Outcome.Kind.APPROVED, r);
-            case "resend" -> new Outcome(Outcome.Kind.RESEND_EXISTING, null, null, null, null, 0, r.get(1).toString());
+            case "resend" -> new Outcome(Outcome.Kind.RESEND_EXISTING, null, null, null, null, 0, r.get(1).toString(),
+                    null, null);
             case "canceled" -> Outcome.of(Outcome.Kind.CANCELED);
             case "not-found" -> Outcome.of(Outcome.Kind.NOT_FOUND);
             case "same-code" -> Outcome.of(Outcome.Kind.SAME_CODE);
-            case "incorrect" -> new Outcome(Outcome.Kind.INCORRECT, null, null, null, null, r.get(1).toInteger(), null);
+            case "incorrect" -> new Outcome(Outcome.Kind.INCORRECT, null, null, null, null, r.get(1).toInteger(), null,
+                    text(r, 2), text(r, 3));
             case "too-many-attempts" -> waiting(Outcome.Kind.TOO_MANY_ATTEMPTS, r, null);
             case "resend-too-soon" -> waiting(Outcome.Kind.RESEND_TOO_SOON, r, null);
             case "max-sends" -> waiting(Outcome.Kind.MAX_SENDS, r, "verification-sends");
-            case "rate-limited" -> waiting(Outcome.Kind.RATE_LIMITED, r, r.get(2).toString());
+            case "rate-limited" -> new Outcome(Outcome.Kind.RATE_LIMITED, null, null,
+                    Duration.ofMillis(Math.max(0, r.get(1).toLong())), r.get(2).toString(), 0, null, null, null);
             default -> throw new IllegalStateException("unknown script outcome " + kind);
         };
     }
 
     private static Outcome withVerification(Outcome.Kind kind, Response r) {
-        return new Outcome(kind, StoredVerification.from(r.get(2)), Instant.ofEpochMilli(r.get(1).toLong()),
-                null, null, 0, null);
+        StoredVerification v = StoredVerification.from(r.get(2));
+        return new Outcome(kind, v, Instant.ofEpochMilli(r.get(1).toLong()), null, null, 0, null, v.channel(), v.purpose());
     }
 
     private static Outcome waiting(Outcome.Kind kind, Response r, String limit) {
-        return new Outcome(kind, null, null, Duration.ofMillis(Math.max(0, r.get(1).toLong())), limit, 0, null);
+        return new Outcome(kind, null, null, Duration.ofMillis(Math.max(0, r.get(1).toLong())), limit, 0, null,
+                text(r, 2), text(r, 3));
+    }
+
+    /** Element i of a script answer as text, or null when absent. */
+    private static String text(Response r, int i) {
+        return r.size() > i && r.get(i) != null ? r.get(i).toString() : null;
     }
 
     private static String nullToEmpty(String s) {

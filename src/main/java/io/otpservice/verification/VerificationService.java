@@ -9,6 +9,7 @@ import io.otpservice.config.OtpConfig;
 import io.otpservice.config.Settings;
 import io.otpservice.delivery.Delivery;
 import io.otpservice.delivery.Message;
+import io.otpservice.observability.Metrics;
 import io.otpservice.store.IdempotencyStore;
 import io.otpservice.store.Ids;
 import io.otpservice.store.Keys;
@@ -42,11 +43,13 @@ public class VerificationService {
     private final RecipientCipher cipher;
     private final ObjectMapper json;
     private final TokenIssuer tokens;
+    private final Metrics metrics;
 
     public VerificationService(Settings settings, VerificationStore store, IdempotencyStore idempotency,
                                Delivery delivery, TestRecipients testRecipients, ObjectMapper json,
-                               TokenIssuer tokens) {
+                               TokenIssuer tokens, Metrics metrics) {
         this.tokens = tokens;
+        this.metrics = metrics;
         this.settings = settings;
         this.config = settings.config();
         this.store = store;
@@ -87,15 +90,8 @@ public class VerificationService {
     private Uni<Created> limitedCreate(CreateCommand command) {
         String client = hasher.opaque("client", command.clientAddress());
         return store.countEvent(Keys.clientCreates(client), settings.clientCreates(), random.hex(8))
-                .chain(wait -> {
-                    if (!wait.isZero()) {
-                        return Uni.createFrom().failure(new DomainException.RateLimited("client-creates", wait));
-                    }
-                    return attemptCreate(command);
-                })
-                .invoke(created -> LOG.infof("create %s to=%s purpose=%s outcome=%s",
-                        created.verification().id(), command.recipient().masked(), command.policy().name(),
-                        created.created() ? "created" : "existing"));
+                .chain(wait -> wait.isZero() ? attemptCreate(command)
+                        : Uni.createFrom().failure(rateLimited("client-creates", wait)));
     }
 
     private Uni<Created> attemptCreate(CreateCommand command) {
@@ -107,17 +103,18 @@ public class VerificationService {
         VerificationStore.NewVerification fresh = new VerificationStore.NewVerification(id, recipientHash,
                 cipher.encrypt(recipient.normalised()), recipient.masked(), recipient.channel(),
                 command.policy().name(), command.locale(),
-                command.session() == null ? null : hasher.sessionHash(command.session()), fixedCode.isPresent(),
+                command.session() == null ? null : hasher.sessionHash(command.session()), recipient.region(),
+                fixedCode.isPresent(),
                 command.policy().ttl(), command.policy().codeLength(), command.policy().maxAttempts(),
                 command.policy().maxSends(), config.resend().cooldown(), hasher.codeHash(id, code));
         return store.create(fresh, settings.recipientSends(), settings.recipientFailures()).chain(outcome ->
                 switch (outcome.kind()) {
                     case CREATED -> deliver(outcome.verification(), recipient.normalised(), code)
+                            .invoke(v -> metrics.created(v.channel(), v.purpose(), v.country()))
                             .map(v -> new Created(true, VerificationView.of(v)));
                     case EXISTING -> Uni.createFrom().item(new Created(false, VerificationView.of(outcome.verification())));
                     case RESEND_EXISTING -> resend(outcome.otherId()).map(v -> new Created(false, v));
-                    case RATE_LIMITED -> Uni.createFrom().failure(new DomainException.RateLimited(outcome.limit(),
-                            outcome.retryIn()));
+                    case RATE_LIMITED -> Uni.createFrom().failure(rateLimited(outcome.limit(), outcome.retryIn()));
                     default -> Uni.createFrom().failure(new IllegalStateException("create: " + outcome.kind()));
                 });
     }
@@ -129,7 +126,7 @@ public class VerificationService {
         return store.find(id).chain(found -> {
             StoredVerification current = found.orElseThrow(DomainException.NotFound::new);
             return resend(current, 1);
-        }).invoke(v -> LOG.infof("resend %s to=%s outcome=resent", v.id(), v.to()));
+        });
     }
 
     private Uni<VerificationView> resend(StoredVerification current, int draw) {
@@ -142,8 +139,7 @@ public class VerificationService {
                     : Uni.createFrom().failure(new IllegalStateException("no fresh code after " + draw + " draws"));
             case NOT_FOUND -> Uni.createFrom().failure(new DomainException.NotFound());
             case RESEND_TOO_SOON -> Uni.createFrom().failure(new DomainException.ResendTooSoon(outcome.retryIn()));
-            case MAX_SENDS, RATE_LIMITED -> Uni.createFrom().failure(
-                    new DomainException.RateLimited(outcome.limit(), outcome.retryIn()));
+            case MAX_SENDS, RATE_LIMITED -> Uni.createFrom().failure(rateLimited(outcome.limit(), outcome.retryIn()));
             default -> Uni.createFrom().failure(new IllegalStateException("resend: " + outcome.kind()));
         });
     }
@@ -155,19 +151,32 @@ public class VerificationService {
         List<String> sessions = check.session() == null ? List.of() : hasher.sessionHashCandidates(check.session());
         return store.check(id, sessions, hasher.codeHashCandidates(id, check.code()), settings.recipientFailures())
                 .map(outcome -> {
-                    LOG.infof("check %s outcome=%s", id, outcome.kind().name().toLowerCase());
+                    String result = switch (outcome.kind()) {
+                        case APPROVED -> "approved";
+                        case INCORRECT -> "incorrect";
+                        case TOO_MANY_ATTEMPTS -> "too_many_attempts";
+                        case RATE_LIMITED -> "rate_limited";
+                        default -> "not_found";
+                    };
+                    metrics.checked(outcome.channel(), outcome.purpose(), result);
                     return switch (outcome.kind()) {
                         case APPROVED -> approved(outcome.verification());
                         case INCORRECT -> throw new DomainException.IncorrectCode(outcome.attemptsRemaining());
                         case TOO_MANY_ATTEMPTS -> throw new DomainException.TooManyAttempts(outcome.retryIn());
-                        case RATE_LIMITED -> throw new DomainException.RateLimited(outcome.limit(), outcome.retryIn());
+                        case RATE_LIMITED -> throw rateLimited(outcome.limit(), outcome.retryIn());
                         case NOT_FOUND -> throw new DomainException.NotFound();
                         default -> throw new IllegalStateException("check: " + outcome.kind());
                     };
                 });
     }
 
+    private DomainException.RateLimited rateLimited(String limit, java.time.Duration wait) {
+        metrics.rateLimited(limit);
+        return new DomainException.RateLimited(limit, wait);
+    }
+
     private VerificationView approved(StoredVerification v) {
+        metrics.approved(v.channel(), v.purpose(), v.country());
         TokenIssuer.Token token = tokens.issue(new TokenIssuer.Subject(v.id(), cipher.decrypt(v.sealedRecipient()),
                 v.channel(), v.purpose(), v.sessionHash()));
         return VerificationView.of(v).withToken(token.jwt(), token.expiresAt());
@@ -187,7 +196,6 @@ public class VerificationService {
             if (outcome.kind() != Outcome.Kind.CANCELED) {
                 throw new DomainException.NotFound();
             }
-            LOG.infof("cancel %s outcome=canceled", id);
             return null;
         });
     }
@@ -206,7 +214,12 @@ public class VerificationService {
         }
         Message message = new Message(v.id(), v.channel(), recipient, v.maskedRecipient(), code, v.locale(),
                 v.purpose());
+        long start = System.nanoTime();
         return delivery.deliver(message)
+                .invoke(report -> metrics.sent(v.channel(), report.provider(), "sent",
+                        java.time.Duration.ofNanos(System.nanoTime() - start)))
+                .onFailure().invoke(f -> metrics.sent(v.channel(), delivery.firstProvider(v.channel()), "failed",
+                        java.time.Duration.ofNanos(System.nanoTime() - start)))
                 .onFailure().recoverWithUni(failure -> {
                     // until failover lands, a failed first send cancels the verification it belonged to
                     LOG.warnf("delivery %s to=%s failed: %s", v.id(), v.maskedRecipient(), failure.getClass().getSimpleName());

@@ -65,11 +65,11 @@ class TokenTest extends ApiTest {
 
     @Test
     void aTokenWithoutSessionHasNoSidAndSmsSaysSo() throws Exception {
-        String id = create("+15005550006").then().statusCode(201).extract().path("id");
+        String id = create("+15005550007").then().statusCode(201).extract().path("id");
         String jwt = check(id, "482913").then().statusCode(200).extract().path("token");
         JwtClaims claims = consumer(served()).processToClaims(jwt);
         assertThat(claims.hasClaim("sid")).isFalse();
-        assertThat(claims.getSubject()).isEqualTo("+15005550006");
+        assertThat(claims.getSubject()).isEqualTo("+15005550007");
         assertThat(claims.getStringListClaimValue("amr")).containsExactly("otp", "sms");
     }
 
@@ -114,11 +114,11 @@ class TokenTest extends ApiTest {
 
     @Test
     void aTamperedTokenFails() throws Exception {
-        String id = create("+15005550006").then().statusCode(201).extract().path("id");
+        String id = create("+15005550007").then().statusCode(201).extract().path("id");
         String jwt = check(id, "482913").then().statusCode(200).extract().path("token");
         String[] parts = jwt.split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
-                .replace("+15005550006", "+15005550007");
+                .replace("+15005550007", "+15005550009");
         String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
         assertThatThrownBy(() -> consumer(served()).processToClaims(tampered)).isInstanceOf(InvalidJwtException.class);

@@ -1,0 +1,65 @@
+package io.otpservice.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+
+/**
+ * The service's own meters. Tags are bounded: channel, purpose (configured names), ISO country,
+ * provider, outcome, limit. Never a recipient, an id or a code.
+ */
+@Singleton
+public class Metrics {
+
+    private final MeterRegistry registry;
+
+    public Metrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void created(String channel, String purpose, String country) {
+        Counter.builder("otp.verifications.created").description("Verifications created (a code sent)")
+                .tags("channel", channel, "purpose", purpose, "country", country(country))
+                .register(registry).increment();
+    }
+
+    public void approved(String channel, String purpose, String country) {
+        Counter.builder("otp.verifications.approved").description("Verifications approved; over created, the conversion")
+                .tags("channel", channel, "purpose", purpose, "country", country(country))
+                .register(registry).increment();
+    }
+
+    /** outcome: approved, incorrect, too_many_attempts, not_found, rate_limited. */
+    public void checked(String channel, String purpose, String outcome) {
+        Counter.builder("otp.verifications.checked").description("Checks by outcome")
+                .tags("channel", orUnknown(channel), "purpose", orUnknown(purpose), "outcome", outcome)
+                .register(registry).increment();
+    }
+
+    /** outcome: sent or failed. */
+    public void sent(String channel, String provider, String outcome, Duration latency) {
+        Counter.builder("otp.sends").description("Deliveries of a code by channel, provider and outcome")
+                .tags("channel", channel, "provider", provider, "outcome", outcome)
+                .register(registry).increment();
+        Timer.builder("otp.delivery").description("Time to hand a code to its provider")
+                .tags("channel", channel, "provider", provider)
+                .publishPercentileHistogram()
+                .register(registry).record(latency);
+    }
+
+    public void rateLimited(String limit) {
+        Counter.builder("otp.rate.limit.rejections").description("Requests refused by a limit")
+                .tag("limit", limit).register(registry).increment();
+    }
+
+    private static String country(String country) {
+        return country == null || country.isEmpty() ? "none" : country;
+    }
+
+    private static String orUnknown(String value) {
+        return value == null ? "unknown" : value;
+    }
+}

@@ -1,0 +1,164 @@
+package io.otpservice.observability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.otpservice.support.ApiTest;
+import io.otpservice.support.RedisServerResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Metrics, health, OpenAPI and the request log, on the management interface. */
+@QuarkusTest
+class ObservabilityTest extends ApiTest {
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
+
+    @TestHTTPResource(value = "/health/live", management = true)
+    URL live;
+
+    @TestHTTPResource(value = "/openapi", management = true)
+    URL openapi;
+
+    @Test
+    void countersMoveAfterACreateAndACheckWithNoSecretInAnyLine() {
+        double createdBefore = value(scrape(), "otp_verifications_created_total", "channel=\"email\"", "purpose=\"default\"");
+        double approvedBefore = value(scrape(), "otp_verifications_checked_total", "outcome=\"approved\"", "channel=\"email\"");
+        double incorrectBefore = value(scrape(), "otp_verifications_checked_total", "outcome=\"incorrect\"", "channel=\"email\"");
+        String to = newEmail();
+        String id = create(to).then().statusCode(201).extract().path("id");
+        String code = codesSentTo(to, 1).getFirst();
+        check(id, "000000".equals(code) ? "000001" : "000000").then().statusCode(422);
+        check(id, code).then().statusCode(200);
+
+        String text = scrape();
+        assertThat(value(text, "otp_verifications_created_total", "channel=\"email\"", "purpose=\"default\"", "country=\"none\""))
+                .isEqualTo(createdBefore + 1);
+        assertThat(value(text, "otp_verifications_checked_total", "outcome=\"approved\"", "channel=\"email\""))
+                .isEqualTo(approvedBefore + 1);
+        assertThat(value(text, "otp_verifications_checked_total", "outcome=\"incorrect\"", "channel=\"email\""))
+                .isEqualTo(incorrectBefore + 1);
+        assertThat(value(text, "otp_verifications_approved_total", "channel=\"email\"")).isPositive();
+        assertThat(value(text, "otp_sends_total", "provider=\"smtp\"", "outcome=\"sent\"")).isPositive();
+        assertThat(text).contains("otp_delivery_seconds_bucket", "otp_redis_script_seconds_bucket",
+                "http_server_requests_seconds_bucket");
+        assertThat(text).doesNotContain(to).doesNotContain(id);
+        assertThat(Pattern.compile("[{,][a-z_]+=\"" + code + "\"").matcher(text).find()).isFalse();
+    }
+
+    @Test
+    void rateLimitRejectionsAreCountedByLimit() {
+        String ip = newClientIp();
+        for (int i = 0; i < 30; i++) {
+            create(Map.of("to", newEmail(), "clientIp", ip)).then().statusCode(201);
+        }
+        double before = value(scrape(), "otp_rate_limit_rejections_total", "limit=\"client-creates\"");
+        create(Map.of("to", newEmail(), "clientIp", ip)).then().statusCode(429);
+        assertThat(value(scrape(), "otp_rate_limit_rejections_total", "limit=\"client-creates\"")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void readinessFollowsRedis() {
+        given().get(live).then().statusCode(200);
+        given().get(ready).then().statusCode(200).body("status", equalTo("UP"));
+        var redis = RedisServerResource.redis();
+        redis.stop();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> given().get(ready).statusCode() == 503);
+            given().get(ready).then().body("status", equalTo("DOWN"));
+            given().get(live).then().statusCode(200);
+        } finally {
+            redis.start();
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> given().get(ready).statusCode() == 200);
+    }
+
+    @Test
+    void theOpenApiDocumentListsEveryEndpointAndProblem() throws Exception {
+        JsonNode doc = new ObjectMapper().readTree(given().queryParam("format", "json").get(openapi)
+                .then().statusCode(200).extract().asString());
+        JsonNode paths = doc.get("paths");
+        assertThat(paths.has("/v1/verifications")).isTrue();
+        assertThat(paths.get("/v1/verifications").has("post")).isTrue();
+        assertThat(paths.get("/v1/verifications/{id}").has("get")).isTrue();
+        assertThat(paths.get("/v1/verifications/{id}").has("delete")).isTrue();
+        assertThat(paths.get("/v1/verifications/{id}/resend").has("post")).isTrue();
+        assertThat(paths.get("/v1/verifications/{id}/check").has("post")).isTrue();
+        assertThat(paths.get("/v1/verification-checks").has("post")).isTrue();
+        assertThat(paths.has("/.well-known/jwks.json")).isTrue();
+        String text = doc.toString();
+        for (String problem : List.of("invalid-request", "unauthorized", "forbidden", "not-found", "incorrect-code",
+                "too-many-attempts", "resend-too-soon", "rate-limited", "channel-not-allowed", "payload-too-large",
+                "delivery-failed", "unavailable", "idempotency-conflict")) {
+            assertThat(text).as(problem).contains(problem);
+        }
+        assertThat(doc.at("/components/schemas/Problem/properties").has("code")).isTrue();
+    }
+
+    @Test
+    void aJsonLogLineHoldsTheRequestOutcomeAndNoSecret() throws Exception {
+        String to = newEmail();
+        String id = create(to).then().statusCode(201).extract().path("id");
+        String code = codesSentTo(to, 1).getFirst();
+        ObjectMapper json = new ObjectMapper();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(Path.of("target/otp-test.log")).contains(id));
+        JsonNode line = null;
+        for (String raw : Files.readAllLines(Path.of("target/otp-test.log"))) {
+            if (!raw.startsWith("{")) {
+                continue; // a line of an earlier run with plain logs
+            }
+            JsonNode node = json.readTree(raw);
+            if (id.equals(node.at("/mdc/id").asText(null)) && "create".equals(node.at("/mdc/op").asText(null))) {
+                line = node;
+                assertThat(raw).doesNotContain(to);
+                assertThat(Pattern.compile("(?<![0-9A-Za-z])" + code + "(?![0-9A-Za-z])").matcher(raw).find()).isFalse();
+            }
+        }
+        assertThat(line).as("a create line for " + id).isNotNull();
+        assertThat(line.at("/mdc/to").asText()).contains("•••").endsWith("@example.com");
+        assertThat(line.at("/mdc/outcome").asText()).isEqualTo("created");
+        assertThat(line.at("/mdc/status").asText()).isEqualTo("201");
+        assertThat(Double.parseDouble(line.at("/mdc/durationMs").asText())).isPositive();
+        assertThat(line.get("level").asText()).isEqualTo("INFO");
+        assertThat(line.get("message").asText()).contains(id);
+    }
+
+    private String scrape() {
+        return given().get(metrics).then().statusCode(200).extract().asString();
+    }
+
+    /** The sum of a metric's samples whose labels contain every one of {@code labels}. */
+    private static double value(String text, String name, String... labels) {
+        double sum = 0;
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.Ee+-]+)$").matcher(text);
+        while (m.find()) {
+            String found = m.group(1);
+            boolean all = true;
+            for (String label : labels) {
+                all &= found.contains(label);
+            }
+            if (all) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+}
