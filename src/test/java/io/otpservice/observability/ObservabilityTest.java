@@ -92,6 +92,23 @@ class ObservabilityTest extends ApiTest {
     }
 
     @Test
+    void readinessIncludesTheSmtpServer() {
+        given().get(ready).then().statusCode(200).body("checks.find { it.name == 'smtp' }.status", equalTo("UP"));
+        var smtp = io.otpservice.support.SmtpServerResource.greenMail();
+        smtp.stop();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> given().get(ready).statusCode() == 503);
+            given().get(ready).then().body("checks.find { it.name == 'smtp' }.status", equalTo("DOWN"));
+        } finally {
+            smtp.start();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get(ready).statusCode() == 200);
+        String to = newEmail();
+        create(to).then().statusCode(201);
+        assertThat(codesSentTo(to, 1)).hasSize(1);
+    }
+
+    @Test
     void theOpenApiDocumentListsEveryEndpointAndProblem() throws Exception {
         JsonNode doc = new ObjectMapper().readTree(given().queryParam("format", "json").get(openapi)
                 .then().statusCode(200).extract().asString());

@@ -1,0 +1,47 @@
+package io.otpservice.observability;
+
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import java.time.Duration;
+
+/** Readiness includes the SMTP server when e-mail goes out over SMTP: can a connection be opened? */
+@Readiness
+@ApplicationScoped
+public class SmtpReadiness implements AsyncHealthCheck {
+
+    private static final int TIMEOUT_MS = 2000;
+
+    private final Vertx vertx;
+    private final boolean smtp;
+    private final String host;
+    private final int port;
+
+    public SmtpReadiness(Vertx vertx, @ConfigProperty(name = "otp.email.provider") String provider,
+                         @ConfigProperty(name = "quarkus.mailer.host", defaultValue = "localhost") String host,
+                         @ConfigProperty(name = "quarkus.mailer.port", defaultValue = "25") int port) {
+        this.vertx = vertx;
+        this.smtp = "smtp".equals(provider);
+        this.host = host;
+        this.port = port;
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        if (!smtp) {
+            return Uni.createFrom().item(HealthCheckResponse.up("smtp (not used)"));
+        }
+        return vertx.createNetClient(new NetClientOptions().setConnectTimeout(TIMEOUT_MS))
+                .connect(port, host)
+                .ifNoItem().after(Duration.ofMillis(TIMEOUT_MS)).fail()
+                .call(socket -> socket.close())
+                .map(socket -> HealthCheckResponse.up("smtp"))
+                .onFailure().recoverWithItem(HealthCheckResponse.named("smtp").down().build());
+    }
+}
