@@ -72,7 +72,7 @@ class VerificationApiTest extends ApiTest {
         String to = newEmail();
         String id = create(Map.of("to", to, "purpose", "short")).then().statusCode(201).extract().path("id");
         String code = codesSentTo(to, 1).getFirst();
-        assertThat(code).hasSize(4);
+        assertThat(code).hasSize(8);
         api().body(Map.of("to", to.toUpperCase(), "purpose", "short", "code", code)).post("/v1/verification-checks")
                 .then().statusCode(200).body("id", equalTo(id)).body("status", equalTo("approved"));
         api().body(Map.of("to", to, "purpose", "short", "code", code)).post("/v1/verification-checks")
