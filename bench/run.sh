@@ -6,31 +6,15 @@
 #   bench/run.sh            DURATION=10s CONNECTIONS=50 to change the load
 # Needs: JDK 25 (JAVA_HOME), redis-server, redis-cli, redis-benchmark and wrk (Debian packages
 # redis-server, redis-tools, wrk), curl, openssl. Starts everything on free loopback ports and stops it.
-set -euo pipefail
-cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-50}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" >/dev/null &
-pids+=($!)
-until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.05; done
+source "$(dirname "$0")/lib.sh"
+start_redis
+service_env
 
 port=$(free_port); mport=$(free_port)
 recipients=$(for i in $(seq 0 999); do printf 'load%d@example.com:123456,' "$i"; done)
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/key.pem" 2>/dev/null
-QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport \
-OTP_HMAC_SECRETS=$(head -c 32 /dev/urandom | base64 -w0) OTP_TOKEN_SIGNING_KEY="$(cat "$work/key.pem")" \
-OTP_API_KEYS_BENCH_HASH=$(printf %s bench-key | sha256sum | cut -d' ' -f1) \
-OTP_API_KEYS_BENCH_SCOPES=verify:send,verify:check,verify:read,verify:cancel,client-ip \
-OTP_TEST_RECIPIENTS="${recipients%,}" QUARKUS_LOG_LEVEL=WARN \
+QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport OTP_TEST_RECIPIENTS="${recipients%,}" \
   "$JAVA" -Xmx128m -jar target/quarkus-app/quarkus-run.jar >"$work/app.log" 2>&1 &
 app=$!
 pids+=($app)

@@ -4,30 +4,11 @@
 # the idle RSS. Starts its own redis-server on a free loopback port and stops everything it started.
 #   bench/startup.sh            (builds the fast-jar first if target/quarkus-app is missing)
 # Needs: JDK 25 (JAVA_HOME), redis-server on PATH (Debian: apt-get install redis-server), curl.
-set -euo pipefail
-cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" >/dev/null &
-pids+=($!)
-until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.05; done
-
-export QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port"
-export OTP_HMAC_SECRETS=$(head -c 32 /dev/urandom | base64 -w0)
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/key.pem" 2>/dev/null
-export OTP_TOKEN_SIGNING_KEY=$(cat "$work/key.pem")
-export OTP_API_KEYS_BENCH_HASH=$(printf %s bench-key | sha256sum | cut -d' ' -f1)
-export OTP_API_KEYS_BENCH_SCOPES=verify:send,verify:check,verify:read,verify:cancel,client-ip
+source "$(dirname "$0")/lib.sh"
+start_redis
+service_env
 export OTP_TEST_RECIPIENTS=+15005550006:123456
-export QUARKUS_LOG_LEVEL=WARN
 
 # one start: prints "<ms to first request> <idle RSS in MiB>"
 start_once() {
