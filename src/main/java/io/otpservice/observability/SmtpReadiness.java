@@ -4,6 +4,7 @@ import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.net.NetClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -18,7 +19,7 @@ public class SmtpReadiness implements AsyncHealthCheck {
 
     private static final int TIMEOUT_MS = 2000;
 
-    private final Vertx vertx;
+    private final NetClient client;
     private final boolean smtp;
     private final String host;
     private final int port;
@@ -26,7 +27,7 @@ public class SmtpReadiness implements AsyncHealthCheck {
     public SmtpReadiness(Vertx vertx, @ConfigProperty(name = "otp.email.provider") String provider,
                          @ConfigProperty(name = "quarkus.mailer.host", defaultValue = "localhost") String host,
                          @ConfigProperty(name = "quarkus.mailer.port", defaultValue = "25") int port) {
-        this.vertx = vertx;
+        this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(TIMEOUT_MS));
         this.smtp = "smtp".equals(provider);
         this.host = host;
         this.port = port;
@@ -37,8 +38,7 @@ public class SmtpReadiness implements AsyncHealthCheck {
         if (!smtp) {
             return Uni.createFrom().item(HealthCheckResponse.up("smtp (not used)"));
         }
-        return vertx.createNetClient(new NetClientOptions().setConnectTimeout(TIMEOUT_MS))
-                .connect(port, host)
+        return client.connect(port, host)
                 .ifNoItem().after(Duration.ofMillis(TIMEOUT_MS)).fail()
                 .call(socket -> socket.close())
                 .map(socket -> HealthCheckResponse.up("smtp"))

@@ -28,10 +28,6 @@ public class ApiKeys {
         return Optional.ofNullable(byHash.get(sha256(presentedKey)));
     }
 
-    public boolean isEmpty() {
-        return byHash.isEmpty();
-    }
-
     public static String sha256(String value) {
         try {
             return HexFormat.of().formatHex(

@@ -1,6 +1,7 @@
 package io.otpservice.verification;
 
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -13,6 +14,7 @@ import jakarta.inject.Singleton;
 public class BodyLimit {
 
     public static final int MAX_BYTES = 8 * 1024;
+    private static final String TOO_LARGE = Json.encode(Problem.of(new DomainException.PayloadTooLarge(MAX_BYTES)));
 
     void install(@Observes Router router) {
         router.route().order(-1000).handler(rc -> {
@@ -21,9 +23,7 @@ public class BodyLimit {
                 rc.response().setStatusCode(413)
                         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                         .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end("{\"type\":\"https://otp-service.dev/problems/payload-too-large\",\"title\":\"Payload too large\","
-                                + "\"status\":413,\"detail\":\"The request body is over " + MAX_BYTES
-                                + " bytes.\",\"code\":\"payload-too-large\"}");
+                        .end(TOO_LARGE);
                 return;
             }
             rc.next();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.otpservice.store.StoreUnavailableException;
-import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -56,7 +55,7 @@ public class ProblemMapper {
         DomainException mapped = switch (status) {
             case 404 -> new DomainException.NotFound("No such endpoint.");
             case 405 -> new DomainException.HttpError("method-not-allowed", 405, "Method not allowed",
-                    "This endpoint does not take " + ((e instanceof NotAllowedException) ? "this method" : "it") + ".");
+                    "This endpoint does not take this method; see the Allow header.");
             case 413 -> new DomainException.PayloadTooLarge(BodyLimit.MAX_BYTES);
             case 415 -> new DomainException.HttpError("unsupported-media-type", 415, "Unsupported media type",
                     e instanceof NotSupportedException ? "Send the body as application/json." : "Unsupported media type.");

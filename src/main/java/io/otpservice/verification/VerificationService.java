@@ -21,6 +21,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -150,32 +151,32 @@ public class VerificationService {
         }
         List<String> sessions = check.session() == null ? List.of() : hasher.sessionHashCandidates(check.session());
         return store.check(id, sessions, hasher.codeHashCandidates(id, check.code()), settings.recipientFailures())
-                .map(outcome -> {
-                    String result = switch (outcome.kind()) {
-                        case APPROVED -> "approved";
-                        case INCORRECT -> "incorrect";
-                        case TOO_MANY_ATTEMPTS -> "too_many_attempts";
-                        case RATE_LIMITED -> "rate_limited";
-                        default -> "not_found";
-                    };
-                    metrics.checked(outcome.channel(), outcome.purpose(), result);
-                    return switch (outcome.kind()) {
-                        case APPROVED -> approved(outcome.verification());
-                        case INCORRECT -> throw new DomainException.IncorrectCode(outcome.attemptsRemaining());
-                        case TOO_MANY_ATTEMPTS -> throw new DomainException.TooManyAttempts(outcome.retryIn());
-                        case RATE_LIMITED -> throw rateLimited(outcome.limit(), outcome.retryIn());
-                        case NOT_FOUND -> throw new DomainException.NotFound();
-                        default -> throw new IllegalStateException("check: " + outcome.kind());
-                    };
+                .map(outcome -> switch (outcome.kind()) {
+                    case APPROVED -> approved(outcome.verification());
+                    case INCORRECT -> throw checked(outcome, "incorrect",
+                            new DomainException.IncorrectCode(outcome.attemptsRemaining()));
+                    case TOO_MANY_ATTEMPTS -> throw checked(outcome, "too_many_attempts",
+                            new DomainException.TooManyAttempts(outcome.retryIn()));
+                    case RATE_LIMITED -> throw checked(outcome, "rate_limited",
+                            rateLimited(outcome.limit(), outcome.retryIn()));
+                    case NOT_FOUND -> throw checked(outcome, "not_found", new DomainException.NotFound());
+                    default -> throw new IllegalStateException("check: " + outcome.kind());
                 });
     }
 
-    private DomainException.RateLimited rateLimited(String limit, java.time.Duration wait) {
+    /** Counts a check that did not approve; answers the failure to throw. */
+    private DomainException checked(Outcome outcome, String result, DomainException failure) {
+        metrics.checked(outcome.channel(), outcome.purpose(), result);
+        return failure;
+    }
+
+    private DomainException.RateLimited rateLimited(String limit, Duration wait) {
         metrics.rateLimited(limit);
         return new DomainException.RateLimited(limit, wait);
     }
 
     private VerificationView approved(StoredVerification v) {
+        metrics.checked(v.channel(), v.purpose(), "approved");
         metrics.approved(v.channel(), v.purpose(), v.country());
         TokenIssuer.Token token = tokens.issue(new TokenIssuer.Subject(v.id(), cipher.decrypt(v.sealedRecipient()),
                 v.channel(), v.purpose(), v.sessionHash()));
@@ -217,9 +218,9 @@ public class VerificationService {
         long start = System.nanoTime();
         return delivery.deliver(message)
                 .invoke(report -> metrics.sent(v.channel(), report.provider(), "sent",
-                        java.time.Duration.ofNanos(System.nanoTime() - start)))
+                        Duration.ofNanos(System.nanoTime() - start)))
                 .onFailure().invoke(f -> metrics.sent(v.channel(), delivery.firstProvider(v.channel()), "failed",
-                        java.time.Duration.ofNanos(System.nanoTime() - start)))
+                        Duration.ofNanos(System.nanoTime() - start)))
                 .onFailure().recoverWithUni(failure -> {
                     // until failover lands, a failed first send cancels the verification it belonged to
                     LOG.warnf("delivery %s to=%s failed: %s", v.id(), v.maskedRecipient(), failure.getClass().getSimpleName());
@@ -228,10 +229,10 @@ public class VerificationService {
                             Uni.createFrom().failure(new DomainException.DeliveryFailed()));
                 })
                 .chain(report -> {
-            StoredVerification.Delivery recorded = new StoredVerification.Delivery(report.status(), report.provider(),
-                    report.attempts(), report.lastError());
-            return store.recordDelivery(v.id(), recorded).replaceWith(v.withDelivery(recorded));
-        });
+                    StoredVerification.Delivery recorded = new StoredVerification.Delivery(report.status(),
+                            report.provider(), report.attempts(), report.lastError());
+                    return store.recordDelivery(v.id(), recorded).replaceWith(v.withDelivery(recorded));
+                });
     }
 
     private String write(VerificationView view) {
