@@ -21,7 +21,8 @@ else
   local longest
   wait, longest = window_wait(sends, now, ARGV[1])
   if wait > 0 then return {'rate-limited', wait, 'recipient-sends'} end
-  redis.call('HSET', KEYS[1], 'sn', sn, 'nr', num(nr), 'h0', v[6], 'h1', ARGV[3],
+  -- hp and np keep what a failed delivery must restore (unsend.lua); a delivered send drops them
+  redis.call('HSET', KEYS[1], 'sn', sn, 'nr', num(nr), 'h0', v[6], 'h1', ARGV[3], 'hp', v[7] or '', 'np', v[3],
     'ds', 'queued', 'dp', '', 'da', '0', 'de', '')
   window_add(sends, now, longest, v[11] .. ':' .. sn)
 end

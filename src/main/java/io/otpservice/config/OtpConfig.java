@@ -77,6 +77,18 @@ public interface OtpConfig {
 
     Token token();
 
+    /** WebOTP: the SMS ends with {@code @<domain> #<code>} when a domain is set. */
+    Webotp webotp();
+
+    Templates templates();
+
+    /**
+     * The public base URL of this service (https://otp.example.com). Providers are asked to send
+     * delivery receipts under it, and Twilio signatures are checked against it.
+     */
+    @WithName("public-url")
+    Optional<@Pattern(regexp = "^https?://[^\\s?#]+[^/\\s?#]$", message = "must be an http(s) URL without a trailing slash, query or fragment") String> publicUrl();
+
     interface ApiKey {
         /** SHA-256 of the key, 64 hex digits. */
         @Pattern(regexp = "^[0-9a-fA-F]{64}$", message = "must be the SHA-256 of the key as 64 hex digits")
@@ -137,6 +149,63 @@ public interface OtpConfig {
         /** Providers in the order they are tried. */
         @WithDefault("log")
         List<@Pattern(regexp = "^(twilio|vonage|webhook|log)$", message = "must be twilio, vonage, webhook or log") String> providers();
+
+        Twilio twilio();
+
+        Vonage vonage();
+
+        Webhook webhook();
+    }
+
+    /** Twilio Messages API. */
+    interface Twilio {
+        Optional<String> accountSid();
+
+        Optional<String> authToken();
+
+        /** Sender number or alphanumeric id; or use a messaging service. */
+        Optional<String> from();
+
+        Optional<String> messagingServiceSid();
+
+        @WithDefault("https://api.twilio.com")
+        @Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL")
+        String baseUrl();
+    }
+
+    /** Vonage SMS API. */
+    interface Vonage {
+        Optional<String> apiKey();
+
+        Optional<String> apiSecret();
+
+        /** Sender number or alphanumeric id. */
+        Optional<String> from();
+
+        /** Checks the signature of delivery receipts (SHA-256 HMAC signatures and signed JWTs). */
+        Optional<String> signatureSecret();
+
+        @WithDefault("https://rest.nexmo.com")
+        @Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL")
+        String baseUrl();
+    }
+
+    /** A generic HTTP endpoint that sends the SMS: JSON, HMAC-SHA256 signed. */
+    interface Webhook {
+        Optional<@Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL") String> url();
+
+        /** Signs requests and receipts; at least 32 characters. */
+        Optional<String> secret();
+    }
+
+    interface Webotp {
+        /** The origin's domain, e.g. example.com. */
+        Optional<@Pattern(regexp = "^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$", message = "must be a host name such as example.com") String> domain();
+    }
+
+    interface Templates {
+        /** Directory whose files override the shipped templates (same layout). */
+        Optional<String> dir();
     }
 
     interface Email {

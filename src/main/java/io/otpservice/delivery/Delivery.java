@@ -1,46 +1,115 @@
 package io.otpservice.delivery;
 
 import io.otpservice.config.OtpConfig;
+import io.otpservice.observability.Metrics;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.inject.Instance;
-import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Routes a message to the senders of its channel, in the configured order. */
+/**
+ * Renders a message and hands it to the providers of its channel in the configured order: each
+ * provider retries transient failures itself (see the senders' fault-tolerance annotations), and
+ * when it gives up, or its circuit is open, the next one is tried.
+ */
 @Singleton
 @Startup
 public class Delivery {
 
+    private static final Logger LOG = Logger.getLogger("otp.delivery");
+
+    private final Map<String, Sender> byName;
     private final List<Sender> sms;
     private final List<Sender> email;
+    private final Templates templates;
+    private final Metrics metrics;
 
-    public Delivery(OtpConfig config, Instance<Sender> senders) {
-        Map<String, Sender> byName = senders.stream().collect(Collectors.toMap(Sender::name, Function.identity()));
-        this.sms = config.sms().providers().stream().map(n -> sender(byName, "otp.sms.providers", n)).toList();
-        this.email = List.of(sender(byName, "otp.email.provider", config.email().provider()));
+    public Delivery(OtpConfig config, Instance<Sender> senders, Templates templates, Metrics metrics) {
+        this.templates = templates;
+        this.metrics = metrics;
+        this.byName = senders.stream().collect(Collectors.toMap(Sender::name, Function.identity()));
+        this.sms = config.sms().providers().stream().distinct().map(n -> sender("otp.sms.providers", n)).toList();
+        this.email = List.of(sender("otp.email.provider", config.email().provider()));
+        List<String> problems = new ArrayList<>();
+        for (Sender s : configured()) {
+            s.problems().forEach(p -> problems.add(p + " is required for the " + s.name() + " provider"));
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        if (LaunchMode.current() == LaunchMode.NORMAL && configured().stream().anyMatch(s -> s instanceof LogSender)) {
+            LOG.warn("the 'log' provider is configured: codes sent through it reach nobody."
+                    + " Set otp.sms.providers and otp.email.provider for production.");
+        }
+    }
+
+    /** Every provider in use, once. */
+    public List<Sender> configured() {
+        List<Sender> all = new ArrayList<>(sms);
+        email.stream().filter(s -> !all.contains(s)).forEach(all::add);
+        return all;
+    }
+
+    /** A configured provider by name, for its receipts. */
+    public Optional<Sender> provider(String name) {
+        return configured().stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     public Uni<DeliveryReport> deliver(Message message) {
-        List<Sender> senders = "sms".equals(message.channel()) ? sms : email;
-        // failover to the next provider comes with the real providers; the log sender never fails
-        return senders.getFirst().send(message);
+        Templates.Content content = templates.render(message);
+        Outgoing out = new Outgoing(message, content.subject(), content.text(), content.html(), new AtomicInteger());
+        return attempt("sms".equals(message.channel()) ? sms : email, 0, out, null, true);
     }
 
-    /** The provider tried first on a channel. */
-    public String firstProvider(String channel) {
-        return ("sms".equals(channel) ? sms : email).getFirst().name();
+    private Uni<DeliveryReport> attempt(List<Sender> senders, int index, Outgoing out, String lastError,
+                                        boolean allOpen) {
+        if (index == senders.size()) {
+            return Uni.createFrom().failure(new DeliveryFailedException(senders.getLast().name(),
+                    out.attempts().get(), lastError, allOpen));
+        }
+        Sender sender = senders.get(index);
+        Message m = out.message();
+        long start = System.nanoTime();
+        int before = out.attempts().get();
+        return sender.send(out)
+                .map(ok -> {
+                    metrics.sent(m.channel(), sender.name(), "sent", elapsed(start));
+                    return new DeliveryReport(sender.name(), out.attempts().get(), lastError);
+                })
+                .onFailure().recoverWithUni(failure -> {
+                    // open: the breaker refused the first call, so this provider was not tried at all
+                    boolean open = out.attempts().get() == before;
+                    String reason = failure instanceof CircuitBreakerOpenException && !open
+                            ? sender.name() + ": failed, then its circuit opened"
+                            : Failures.describe(sender.name(), failure);
+                    metrics.sent(m.channel(), sender.name(), open ? "circuit_open" : "failed", elapsed(start));
+                    LOG.warnf("delivery %s to=%s via %s failed: %s%s", m.reference(), m.maskedRecipient(),
+                            sender.name(), reason, index + 1 < senders.size() ? "; trying the next provider" : "");
+                    return attempt(senders, index + 1, out, reason, allOpen && open);
+                });
     }
 
-    private static Sender sender(Map<String, Sender> byName, String key, String name) {
+    private Sender sender(String key, String name) {
         Sender sender = byName.get(name);
         if (sender == null) {
             throw new IllegalArgumentException(key + ": provider '" + name + "' is not available in this build");
         }
         return sender;
+    }
+
+    private static Duration elapsed(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 }

@@ -6,8 +6,8 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
- * Delivers to the log, for development. The code itself is printed only in dev mode; in any other
- * mode the line says a code was sent and to whom (masked).
+ * Delivers to the log, for development. The message (and so the code) is printed only in dev mode;
+ * in any other mode the line says a message was sent and to whom (masked).
  */
 @Singleton
 public class LogSender implements Sender {
@@ -22,14 +22,16 @@ public class LogSender implements Sender {
     }
 
     @Override
-    public Uni<DeliveryReport> send(Message message) {
+    public Uni<Void> send(Outgoing out) {
+        out.tried();
+        Message m = out.message();
         if (devMode) {
-            LOG.infof("[dev] %s code for %s (%s, %s): %s", message.channel(), message.maskedRecipient(),
-                    message.purpose(), message.verificationId(), message.code());
+            LOG.infof("[dev] %s to %s (%s, %s, %s):%n%s%s", m.channel(), m.maskedRecipient(), m.purpose(), m.locale(),
+                    m.reference(), out.subject() == null ? "" : "Subject: " + out.subject() + "\n", out.text());
         } else {
-            LOG.infof("%s code for %s (%s, %s) written to the log provider; the code is shown in dev mode only",
-                    message.channel(), message.maskedRecipient(), message.purpose(), message.verificationId());
+            LOG.infof("%s to %s (%s, %s) written to the log provider; the text is shown in dev mode only",
+                    m.channel(), m.maskedRecipient(), m.purpose(), m.reference());
         }
-        return Uni.createFrom().item(DeliveryReport.sent(name(), 1));
+        return Uni.createFrom().voidItem();
     }
 }

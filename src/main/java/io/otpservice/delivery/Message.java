@@ -1,11 +1,16 @@
 package io.otpservice.delivery;
 
-/** One code to deliver. {@link #toString()} leaves out the code and the recipient. */
-public record Message(String verificationId, String channel, String recipient, String maskedRecipient,
-                      String code, String locale, String purpose) {
+import java.time.Duration;
+
+/**
+ * One code to deliver. {@code reference} names this send ({@code <id>.<send number>}) so a receipt
+ * can find it again. {@link #toString()} leaves out the code and the recipient.
+ */
+public record Message(String verificationId, String reference, String channel, String recipient,
+                      String maskedRecipient, String code, String locale, String purpose, Duration validFor) {
 
     @Override
     public String toString() {
-        return "Message[" + verificationId + " " + channel + " to " + maskedRecipient + "]";
+        return "Message[" + reference + " " + channel + " to " + maskedRecipient + "]";
     }
 }

@@ -1,12 +1,23 @@
 package io.otpservice.delivery;
 
+import io.otpservice.config.OtpConfig;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
-import io.otpservice.config.OtpConfig;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
-/** E-mail through the Quarkus reactive mailer (SMTP settings are the standard quarkus.mailer.*). */
+import static io.otpservice.delivery.Resilience.*;
+
+/**
+ * E-mail through the Quarkus reactive mailer, with a text and an HTML part (SMTP settings are the
+ * standard quarkus.mailer.*). A 4xx SMTP reply or a lost connection is retried; a 5xx is not.
+ */
 @Singleton
 public class SmtpSender implements Sender {
 
@@ -24,11 +35,16 @@ public class SmtpSender implements Sender {
     }
 
     @Override
-    public Uni<DeliveryReport> send(Message message) {
-        String text = "Your verification code is " + message.code() + ".\n\nIf you did not ask for it, ignore this e-mail.";
-        String html = "<p>Your verification code is <strong>" + message.code()
-                + "</strong>.</p><p>If you did not ask for it, ignore this e-mail.</p>";
-        Mail mail = Mail.withText(message.recipient(), "Your verification code", text).setHtml(html).setFrom(from);
-        return mailer.send(mail).replaceWith(DeliveryReport.sent(name(), 1));
+    @Timeout(SMTP_TIMEOUT_MS)
+    @Retry(maxRetries = MAX_RETRIES, delay = RETRY_DELAY_MS, jitter = RETRY_JITTER_MS, maxDuration = RETRY_MAX_DURATION_MS,
+            retryOn = {DeliveryException.Transient.class, TimeoutException.class}, abortOn = DeliveryException.Permanent.class)
+    @ExponentialBackoff(maxDelay = RETRY_MAX_DELAY_MS)
+    @CircuitBreaker(requestVolumeThreshold = BREAKER_VOLUME, failureRatio = BREAKER_RATIO, delay = BREAKER_DELAY_MS,
+            successThreshold = BREAKER_SUCCESSES, skipOn = DeliveryException.Permanent.class)
+    @CircuitBreakerName("smtp")
+    public Uni<Void> send(Outgoing out) {
+        out.tried();
+        Mail mail = Mail.withText(out.message().recipient(), out.subject(), out.text()).setHtml(out.html()).setFrom(from);
+        return mailer.send(mail).onFailure().transform(f -> Failures.classify(name(), f));
     }
 }

@@ -39,12 +39,19 @@ public class Metrics {
                 .register(registry).increment();
     }
 
-    /** outcome: sent or failed. */
+    /** Delivery receipts by provider and the status they reported; moved: whether the state changed. */
+    public void receipt(String provider, String status, boolean moved) {
+        Counter.builder("otp.delivery.receipts").description("Delivery receipts from providers")
+                .tags("provider", provider, "status", status, "moved", Boolean.toString(moved))
+                .register(registry).increment();
+    }
+
+    /** outcome: sent, failed (after its retries) or circuit_open (not tried). */
     public void sent(String channel, String provider, String outcome, Duration latency) {
         Counter.builder("otp.sends").description("Deliveries of a code by channel, provider and outcome")
                 .tags("channel", channel, "provider", provider, "outcome", outcome)
                 .register(registry).increment();
-        Timer.builder("otp.delivery").description("Time to hand a code to its provider")
+        Timer.builder("otp.delivery").description("Time to hand a code to one provider, retries included")
                 .tags("channel", channel, "provider", provider)
                 .publishPercentileHistogram()
                 .register(registry).record(latency);

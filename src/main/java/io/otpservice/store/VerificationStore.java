@@ -63,10 +63,27 @@ public class VerificationStore {
         return scripts.run("cancel", List.of(Keys.verification(id)), List.of()).map(VerificationStore::outcome);
     }
 
-    public Uni<Void> recordDelivery(String id, StoredVerification.Delivery delivery) {
-        return scripts.run("delivery", List.of(Keys.verification(id)), List.of(delivery.status(),
-                        nullToEmpty(delivery.provider()), Integer.toString(delivery.attempts()),
+    /**
+     * Records how send number {@code send} went (a provider took it, or a receipt came back); a
+     * state never moves back and a report about an older send changes nothing. Null fields keep
+     * their stored value. True when the state moved.
+     */
+    public Uni<Boolean> recordDelivery(String id, int send, StoredVerification.Delivery delivery) {
+        return scripts.run("delivery", List.of(Keys.verification(id)), List.of(Integer.toString(send),
+                        delivery.status(), nullToEmpty(delivery.provider()),
+                        delivery.attempts() > 0 ? Integer.toString(delivery.attempts()) : "",
                         nullToEmpty(delivery.lastError())))
+                .map(r -> r.toInteger() == 1);
+    }
+
+    /**
+     * Takes back send number {@code send}, which no provider took: it leaves the recipient's send log,
+     * a first send cancels the verification, a resend brings back the previous codes and cooldown.
+     */
+    public Uni<Void> unsend(String id, int send, StoredVerification.Delivery failed) {
+        return scripts.run("unsend", List.of(Keys.verification(id)), List.of(Integer.toString(send),
+                        Keys.slotPrefix(Ids.tag(id)), nullToEmpty(failed.provider()),
+                        Integer.toString(failed.attempts()), nullToEmpty(failed.lastError())))
                 .replaceWithVoid();
     }
 

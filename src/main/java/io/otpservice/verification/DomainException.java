@@ -163,18 +163,31 @@ public abstract sealed class DomainException extends RuntimeException {
     public static final class DeliveryFailed extends DomainException {
         public DeliveryFailed() {
             super("delivery-failed", 502, "Delivery failed",
-                    "The code could not be delivered; no code was sent. Retry later.");
+                    "Every provider failed to deliver the code; the send was not counted. Retry later.");
         }
     }
 
     public static final class Unavailable extends DomainException {
+        private final Duration wait;
+
         public Unavailable() {
+            this(Duration.ofSeconds(1));
+        }
+
+        public Unavailable(Duration wait) {
             super("unavailable", 503, "Service unavailable", "A dependency is unavailable; retry shortly.");
+            this.wait = wait;
         }
 
         @Override
         public Long retryAfterSeconds() {
-            return 1L;
+            return seconds(wait);
+        }
+    }
+
+    public static final class BadSignature extends DomainException {
+        public BadSignature() {
+            super("forbidden", 403, "Forbidden", "The signature of this delivery receipt is missing, stale or wrong.");
         }
     }
 

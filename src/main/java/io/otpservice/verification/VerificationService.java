@@ -8,6 +8,7 @@ import io.otpservice.code.RecipientCipher;
 import io.otpservice.config.OtpConfig;
 import io.otpservice.config.Settings;
 import io.otpservice.delivery.Delivery;
+import io.otpservice.delivery.DeliveryFailedException;
 import io.otpservice.delivery.Message;
 import io.otpservice.observability.Metrics;
 import io.otpservice.store.IdempotencyStore;
@@ -22,6 +23,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +34,8 @@ public class VerificationService {
     private static final Logger LOG = Logger.getLogger("otp.verification");
     private static final int RANDOM_ID_BYTES = 14;
     private static final int MAX_CODE_DRAWS = 5;
+    /** When every provider's circuit is open: about when a breaker lets a trial call through. */
+    private static final Duration BREAKER_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final Settings settings;
     private final OtpConfig config;
@@ -208,30 +212,34 @@ public class VerificationService {
         return store.find(id).map(found -> VerificationView.of(found.orElseThrow(DomainException.NotFound::new)));
     }
 
-    /** Delivers the code of a fresh send and records how it went; test recipients get nothing. */
+    /**
+     * Delivers the code of a fresh send and records how it went; test recipients get nothing. When
+     * every provider fails, the send is taken back (not counted; a first send cancels the
+     * verification, a resend keeps the previous code) and the caller gets delivery-failed, or
+     * unavailable when every provider's circuit was open.
+     */
     private Uni<StoredVerification> deliver(StoredVerification v, String recipient, String code) {
         if (v.testRecipient()) {
             return Uni.createFrom().item(v);
         }
-        Message message = new Message(v.id(), v.channel(), recipient, v.maskedRecipient(), code, v.locale(),
-                v.purpose());
-        long start = System.nanoTime();
+        Message message = new Message(v.id(), v.id() + "." + v.sends(), v.channel(), recipient, v.maskedRecipient(),
+                code, v.locale(), v.purpose(), Duration.between(Instant.now(), v.expiresAt()));
         return delivery.deliver(message)
-                .invoke(report -> metrics.sent(v.channel(), report.provider(), "sent",
-                        Duration.ofNanos(System.nanoTime() - start)))
-                .onFailure().invoke(f -> metrics.sent(v.channel(), delivery.firstProvider(v.channel()), "failed",
-                        Duration.ofNanos(System.nanoTime() - start)))
-                .onFailure().recoverWithUni(failure -> {
-                    // until failover lands, a failed first send cancels the verification it belonged to
-                    LOG.warnf("delivery %s to=%s failed: %s", v.id(), v.maskedRecipient(), failure.getClass().getSimpleName());
-                    Uni<?> undo = v.sends() == 1 ? store.cancel(v.id()) : Uni.createFrom().voidItem();
-                    return undo.onItemOrFailure().transformToUni((x, f) ->
-                            Uni.createFrom().failure(new DomainException.DeliveryFailed()));
+                .onFailure(DeliveryFailedException.class).recoverWithUni(failure -> {
+                    DeliveryFailedException failed = (DeliveryFailedException) failure;
+                    LOG.warnf("delivery %s to=%s failed on every provider; the send is taken back", message.reference(),
+                            v.maskedRecipient());
+                    DomainException answer = failed.allCircuitsOpen()
+                            ? new DomainException.Unavailable(BREAKER_RETRY_AFTER)
+                            : new DomainException.DeliveryFailed();
+                    return store.unsend(v.id(), v.sends(), new StoredVerification.Delivery("failed", failed.provider(),
+                                    failed.attempts(), failed.lastError()))
+                            .onItemOrFailure().transformToUni((x, f) -> Uni.createFrom().failure(answer));
                 })
                 .chain(report -> {
-                    StoredVerification.Delivery recorded = new StoredVerification.Delivery(report.status(),
-                            report.provider(), report.attempts(), report.lastError());
-                    return store.recordDelivery(v.id(), recorded).replaceWith(v.withDelivery(recorded));
+                    StoredVerification.Delivery recorded = new StoredVerification.Delivery("sent", report.provider(),
+                            report.attempts(), report.lastError());
+                    return store.recordDelivery(v.id(), v.sends(), recorded).replaceWith(v.withDelivery(recorded));
                 });
     }
 

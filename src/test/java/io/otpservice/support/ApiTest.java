@@ -28,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  */
 @WithTestResource(value = RedisServerResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SmsProvidersResource.class, scope = TestResourceScope.GLOBAL)
 public abstract class ApiTest {
 
     public static final String KEY = "test-key";
@@ -36,6 +37,8 @@ public abstract class ApiTest {
     public static final Set<String> CODES = ConcurrentHashMap.newKeySet();
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final AtomicInteger PHONES = new AtomicInteger(100);
+    private static final Pattern SMS_CODE = Pattern.compile("\\n@otp\\.test\\.example #([0-9]{4,10})$");
     private static final Pattern CODE = Pattern.compile("code is (?:<strong>)?([0-9]{4,10})");
 
     protected static RequestSpecification api() {
@@ -48,6 +51,73 @@ public abstract class ApiTest {
                 + "@example.com";
         RECIPIENTS.add(address);
         return address;
+    }
+
+    /** A fresh US phone number in the 555-01xx range set aside for fiction. */
+    protected static String newPhone() {
+        int n = PHONES.getAndIncrement();
+        if (n > 199) {
+            throw new IllegalStateException("out of 555-01xx test numbers");
+        }
+        String phone = "+1415555" + String.format("%04d", n);
+        RECIPIENTS.add(phone);
+        return phone;
+    }
+
+    /** The texts of the SMS a provider (WireMock) took for {@code phone}, oldest first: 2xx answers only. */
+    protected static List<String> smsSentTo(String phone) {
+        List<String> texts = new java.util.ArrayList<>();
+        for (var request : SmsProvidersResource.wireMock().getAllServeEvents().reversed()) {
+            var r = request.getRequest();
+            if (request.getResponse().getStatus() / 100 != 2) {
+                continue;
+            }
+            if (r.getUrl().startsWith(SmsProvidersResource.WEBHOOK_PATH)) {
+                try {
+                    var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getBodyAsString());
+                    if (phone.equals(node.path("to").asText())) {
+                        texts.add(node.path("text").asText());
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                continue;
+            }
+            Map<String, String> form = form(r.getBodyAsString());
+            if (phone.equals(form.get("To")) || phone.substring(1).equals(form.get("to"))) {
+                texts.add(form.containsKey("Body") ? form.get("Body") : form.get("text"));
+            }
+        }
+        return texts;
+    }
+
+    /** The codes sent by SMS to {@code phone}, read from the WebOTP line, waiting for {@code count}. */
+    protected static List<String> smsCodesSentTo(String phone, int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> smsSentTo(phone).size() >= count);
+        List<String> codes = smsSentTo(phone).stream().map(text -> {
+            Matcher m = SMS_CODE.matcher(text);
+            if (!m.find()) {
+                throw new AssertionError("no WebOTP line in an SMS");
+            }
+            return m.group(1);
+        }).toList();
+        CODES.addAll(codes);
+        return codes;
+    }
+
+    /** An application/x-www-form-urlencoded body as a map (one value per name). */
+    public static Map<String, String> form(String body) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (body == null || body.isEmpty()) {
+            return out;
+        }
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            out.put(name, value);
+        }
+        return out;
     }
 
     /** A fresh client address, so the per-client create limit of one test never touches another. */

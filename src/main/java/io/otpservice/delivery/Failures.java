@@ -1,0 +1,57 @@
+package io.otpservice.delivery;
+
+import io.vertx.core.VertxException;
+import io.vertx.ext.mail.SMTPException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+import java.io.IOException;
+
+/** Sorts what a provider call threw into transient or permanent, with a reason that holds no secret. */
+final class Failures {
+
+    private Failures() {
+    }
+
+    static DeliveryException classify(String provider, Throwable failure) {
+        if (failure instanceof DeliveryException known) {
+            return known;
+        }
+        if (failure instanceof WebApplicationException web && web.getResponse() != null) {
+            return byStatus(provider, web.getResponse().getStatus());
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SMTPException smtp) {
+                String reason = provider + ": SMTP reply " + smtp.getReplyCode();
+                return smtp.isPermanent() ? new DeliveryException.Permanent(reason) : new DeliveryException.Transient(reason);
+            }
+            if (t instanceof IOException || t instanceof VertxException || t instanceof ProcessingException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return new DeliveryException.Transient(provider + ": connection failed (" + t.getClass().getSimpleName() + ")");
+            }
+        }
+        return new DeliveryException.Permanent(provider + ": " + failure.getClass().getSimpleName());
+    }
+
+    /** 5xx and 429 are worth another try; any other 4xx is the provider refusing this message. */
+    static DeliveryException byStatus(String provider, int status) {
+        String reason = provider + ": HTTP " + status;
+        return status >= 500 || status == 429 ? new DeliveryException.Transient(reason)
+                : new DeliveryException.Permanent(reason);
+    }
+
+    /** The reason to record for a provider that did not take the message. */
+    static String describe(String provider, Throwable failure) {
+        if (failure instanceof DeliveryException known) {
+            return known.getMessage();
+        }
+        if (failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException) {
+            return provider + ": timed out";
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            return provider + ": circuit open";
+        }
+        return classify(provider, failure).getMessage();
+    }
+}

@@ -1,0 +1,381 @@
+package io.otpservice.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.otpservice.support.ApiTest;
+import io.otpservice.support.SmsProvidersResource;
+import io.otpservice.support.SmtpServerResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import jakarta.inject.Inject;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.otpservice.support.SmsProvidersResource.TWILIO_PATH;
+import static io.otpservice.support.SmsProvidersResource.VONAGE_PATH;
+import static io.otpservice.support.SmsProvidersResource.WEBHOOK_PATH;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+/**
+ * Delivery against real servers: GreenMail for SMTP, WireMock as Twilio, Vonage and the webhook
+ * provider (tried in that order). The test profile shortens timeouts (800 ms), retry delays (50 ms)
+ * and the breakers (open after 4 calls, half-open after 1.5 s).
+ */
+@QuarkusTest
+class DeliveryTest extends ApiTest {
+
+    static final String TWILIO_SID = "ACtest0123456789abcdef0123456789ab";
+    static final String TWILIO_TOKEN = "test-twilio-auth-token";
+
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metricsUrl;
+
+    final WireMockServer providers = SmsProvidersResource.wireMock();
+
+    @BeforeEach
+    void forgetRequests() {
+        providers.resetRequests();
+    }
+
+    @BeforeEach
+    @AfterEach
+    void providersUp() {
+        SmsProvidersResource.acceptEverything();
+        breakers.resetAll();
+    }
+
+    // --- e-mail -------------------------------------------------------------------------------
+
+    @Test
+    void anEmailHasSubjectTextAndHtmlInTheLocaleAsked() throws Exception {
+        String to = newEmail();
+        String id = create(Map.of("to", to, "locale", "fr")).then().statusCode(201)
+                .body("delivery.status", equalTo("sent")).body("delivery.provider", equalTo("smtp"))
+                .body("delivery.attempts", equalTo(1)).extract().path("id");
+        MimeMessage mail = mailTo(to);
+        assertThat(mail.getSubject()).isEqualTo("Votre code de vérification");
+        assertThat(mail.getFrom()[0].toString()).isEqualTo("otp@test.example");
+        String text = part(mail, "text/plain");
+        String html = part(mail, "text/html");
+        String code = text.replaceAll("(?s).*Votre code de vérification est ([0-9]{6})\\..*", "$1");
+        assertThat(code).matches("[0-9]{6}");
+        assertThat(text).contains("Il expire dans 10 minutes.");
+        assertThat(html).contains("<html lang=\"fr\">").contains("<strong>" + code + "</strong>");
+        CODES.add(code);
+        check(id, code).then().statusCode(200).body("status", equalTo("approved"));
+    }
+
+    @Test
+    void aLocaleFallsBackToItsLanguageThenToEnglish() throws Exception {
+        String brazil = newEmail();
+        create(Map.of("to", brazil, "locale", "pt-BR")).then().statusCode(201);
+        assertThat(mailTo(brazil).getSubject()).isEqualTo("Seu código de verificação");
+        String dutch = newEmail();
+        create(Map.of("to", dutch, "locale", "nl")).then().statusCode(201);
+        assertThat(mailTo(dutch).getSubject()).isEqualTo("Your verification code");
+        String hindi = newEmail();
+        create(Map.of("to", hindi, "locale", "hi")).then().statusCode(201);
+        assertThat(part(mailTo(hindi), "text/plain")).startsWith("आपका सत्यापन कोड है:");
+    }
+
+    @Test
+    void templatesFromTheOverrideDirectoryWin() throws Exception {
+        String to = newEmail();
+        create(Map.of("to", to, "purpose", "short")).then().statusCode(201);
+        MimeMessage mail = mailTo(to);
+        // the override has only a subject: the body is the shipped one
+        assertThat(mail.getSubject()).isEqualTo("Your sign-in code (short purpose)");
+        assertThat(part(mail, "text/plain")).startsWith("Your verification code is ");
+
+        String phone = newPhone();
+        create(Map.of("to", phone, "purpose", "short")).then().statusCode(201);
+        String code = smsCodesSentTo(phone, 1).getFirst();
+        assertThat(smsSentTo(phone).getFirst())
+                .isEqualTo("Short-lived code is " + code + ". It expires in 1 min.\n\n@otp.test.example #" + code);
+    }
+
+    @Test
+    void smtpDownFailsCleanlyThenWorksAgainWithoutARestart() throws Exception {
+        var smtp = SmtpServerResource.greenMail();
+        String to = newEmail();
+        smtp.stop();
+        try {
+            long start = System.nanoTime();
+            create(to).then().statusCode(502).body("code", equalTo("delivery-failed"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            smtp.start();
+        }
+        // the failed send was taken back: a new create starts afresh (201, not the old one's 200)
+        String id = create(to).then().statusCode(201).body("delivery.status", equalTo("sent")).extract().path("id");
+        check(id, lastCodeSentTo(to, 1)).then().statusCode(200);
+    }
+
+    // --- SMS providers: the exact requests ----------------------------------------------------
+
+    @Test
+    void twilioGetsTheMessageWithBasicAuthAndAStatusCallback() {
+        String phone = newPhone();
+        String id = create(phone).then().statusCode(201)
+                .body("delivery.status", equalTo("sent")).body("delivery.provider", equalTo("twilio"))
+                .body("delivery.attempts", equalTo(1)).body("delivery.lastError", nullValue())
+                .extract().path("id");
+        List<LoggedRequest> requests = providers.findAll(postRequestedFor(urlEqualTo(TWILIO_PATH)));
+        assertThat(requests).hasSize(1);
+        LoggedRequest request = requests.getFirst();
+        assertThat(request.getHeader("Authorization")).isEqualTo("Basic "
+                + Base64.getEncoder().encodeToString((TWILIO_SID + ":" + TWILIO_TOKEN).getBytes()));
+        assertThat(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
+        Map<String, String> form = form(request.getBodyAsString());
+        String code = smsCodesSentTo(phone, 1).getFirst();
+        assertThat(form).containsOnlyKeys("To", "From", "Body", "StatusCallback")
+                .containsEntry("To", phone).containsEntry("From", "+15005550000")
+                .containsEntry("Body", "Your verification code is " + code
+                        + ". It expires in 10 min. Never share it.\n\n@otp.test.example #" + code)
+                .containsEntry("StatusCallback", "https://otp.test.example/v1/delivery-callbacks/twilio?ref=" + id + ".1");
+        assertThat(Gsm7.oneSegment(form.get("Body"))).isTrue();
+        check(id, code).then().statusCode(200);
+    }
+
+    @Test
+    void a400IsNotRetriedAndVonageTakesOverWithItsOwnFields() {
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json").withBody("{\"code\":21211,\"message\":\"invalid To\"}")));
+        String phone = newPhone();
+        String id = create(phone).then().statusCode(201)
+                .body("delivery.provider", equalTo("vonage")).body("delivery.attempts", equalTo(2))
+                .body("delivery.lastError", equalTo("twilio: HTTP 400")).extract().path("id");
+        providers.verify(1, postRequestedFor(urlEqualTo(TWILIO_PATH)));
+        List<LoggedRequest> requests = providers.findAll(postRequestedFor(urlPathEqualTo(VONAGE_PATH)));
+        assertThat(requests).hasSize(1);
+        Map<String, String> form = form(requests.getFirst().getBodyAsString());
+        String code = smsCodesSentTo(phone, 1).getFirst();
+        assertThat(form).containsOnlyKeys("api_key", "api_secret", "from", "to", "text", "type", "client-ref",
+                        "status-report-req", "callback")
+                .containsEntry("api_key", "test-vonage-key").containsEntry("api_secret", "test-vonage-secret")
+                .containsEntry("from", "OTPService").containsEntry("to", phone.substring(1))
+                .containsEntry("text", "Your verification code is " + code
+                        + ". It expires in 10 min. Never share it.\n\n@otp.test.example #" + code)
+                .containsEntry("type", "text").containsEntry("client-ref", id + ".1")
+                .containsEntry("callback", "https://otp.test.example/v1/delivery-callbacks/vonage");
+    }
+
+    @Test
+    void theWebhookGetsSignedJson() throws Exception {
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(aResponse().withStatus(401)));
+        // Vonage answers 200 but refuses the message (status 4: invalid credentials)
+        providers.stubFor(post(urlPathEqualTo(VONAGE_PATH)).willReturn(okJson(
+                "{\"message-count\":\"1\",\"messages\":[{\"status\":\"4\",\"error-text\":\"Bad Credentials\"}]}")));
+        String phone = newPhone();
+        String id = create(Map.of("to", phone, "locale", "de")).then().statusCode(201)
+                .body("delivery.provider", equalTo("webhook")).body("delivery.attempts", equalTo(3))
+                .body("delivery.lastError", equalTo("vonage: status 4")).extract().path("id");
+        List<LoggedRequest> requests = providers.findAll(postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
+        assertThat(requests).hasSize(1);
+        LoggedRequest request = requests.getFirst();
+        String body = request.getBodyAsString();
+        String timestamp = request.getHeader("X-Otp-Timestamp");
+        assertThat(Long.parseLong(timestamp)).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
+        assertThat(request.getHeader("X-Otp-Signature")).isEqualTo("v1=" + Signatures.hmacHex("HmacSHA256",
+                "test-webhook-secret-0123456789abcdef", timestamp + "." + body));
+        JsonNode json = new ObjectMapper().readTree(body);
+        String code = smsCodesSentTo(phone, 1).getFirst();
+        assertThat(json.path("reference").asText()).isEqualTo(id + ".1");
+        assertThat(json.path("channel").asText()).isEqualTo("sms");
+        assertThat(json.path("to").asText()).isEqualTo(phone);
+        assertThat(json.path("locale").asText()).isEqualTo("de");
+        assertThat(json.path("purpose").asText()).isEqualTo("default");
+        assertThat(json.path("text").asText()).isEqualTo("Ihr Bestätigungscode lautet " + code
+                + ". Er ist 10 Min. gültig. Geben Sie ihn nicht weiter.\n\n@otp.test.example #" + code);
+    }
+
+    // --- retries, timeouts, breakers, failover --------------------------------------------------
+
+    @Test
+    void twoFailuresThenSuccessIsDeliveredAfterRetries() {
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("failed once"));
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).inScenario("flaky").whenScenarioStateIs("failed once")
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("failed twice"));
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).inScenario("flaky").whenScenarioStateIs("failed twice")
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{}")));
+        String phone = newPhone();
+        create(phone).then().statusCode(201).body("delivery.status", equalTo("sent"))
+                .body("delivery.provider", equalTo("twilio")).body("delivery.attempts", equalTo(3));
+        providers.verify(3, postRequestedFor(urlEqualTo(TWILIO_PATH)));
+        providers.verify(0, postRequestedFor(urlPathEqualTo(VONAGE_PATH)));
+        assertThat(smsCodesSentTo(phone, 1)).hasSize(1);
+    }
+
+    @Test
+    void aSlowProviderTimesOutAndTheNextOneIsUsed() {
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(aResponse().withStatus(201).withFixedDelay(2_500)));
+        long start = System.nanoTime();
+        create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("vonage"))
+                .body("delivery.lastError", equalTo("twilio: timed out"));
+        // three calls of at most 800 ms each, then Vonage: well under the 3 × 2.5 s Twilio would take
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(5_000));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                providers.verify(3, postRequestedFor(urlEqualTo(TWILIO_PATH))));
+    }
+
+    @Test
+    void repeatedFailuresOpenTheBreakerWhichClosesAgainAfterTheDelay() {
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(aResponse().withStatus(503)));
+        create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("vonage"));
+        create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("vonage"));
+        assertThat(breakers.currentState("twilio")).isEqualTo(CircuitBreakerState.OPEN);
+        int seen = providers.findAll(postRequestedFor(urlEqualTo(TWILIO_PATH))).size();
+
+        create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("vonage"))
+                .body("delivery.lastError", equalTo("twilio: circuit open"));
+        providers.verify(seen, postRequestedFor(urlEqualTo(TWILIO_PATH))); // not called while open
+        assertThat(metrics()).containsPattern("otp_sends_total\\{channel=\"sms\",outcome=\"circuit_open\",provider=\"twilio\"\\} [1-9]");
+
+        SmsProvidersResource.acceptEverything();
+        await().pollDelay(Duration.ofMillis(1_600)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("twilio"));
+        assertThat(breakers.currentState("twilio")).isEqualTo(CircuitBreakerState.CLOSED);
+    }
+
+    @Test
+    void everyProviderDownIs502AndTheSendIsTakenBack() {
+        allProvidersAnswer(503);
+        String phone = newPhone();
+        create(phone).then().statusCode(502).body("code", equalTo("delivery-failed"));
+        String id = webhookReference(phone).replaceAll("\\.1$", "");
+        // nothing pending: the verification was canceled and says why; a check finds nothing
+        api().get("/v1/verifications/" + id).then().statusCode(200).body("status", equalTo("canceled"))
+                .body("delivery.status", equalTo("failed")).body("delivery.attempts", equalTo(9))
+                .body("delivery.lastError", equalTo("webhook: HTTP 503"));
+        check(id, "000000").then().statusCode(404);
+        providers.verify(3, postRequestedFor(urlEqualTo(TWILIO_PATH)));
+        providers.verify(3, postRequestedFor(urlPathEqualTo(VONAGE_PATH)));
+        providers.verify(3, postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
+
+        // not counted: more failed sends than the recipient's limit (5 per 15 min) are never 429
+        for (int i = 0; i < 6; i++) {
+            breakers.resetAll();
+            create(phone).then().statusCode(502).body("code", equalTo("delivery-failed"));
+        }
+        SmsProvidersResource.acceptEverything();
+        breakers.resetAll();
+        String fresh = create(phone).then().statusCode(201).body("sendsRemaining", equalTo(4)).extract().path("id");
+        assertThat(fresh).isNotEqualTo(id);
+    }
+
+    @Test
+    void whenEveryCircuitIsOpenTheAnswerIs503WithRetryAfter() {
+        allProvidersAnswer(503);
+        create(newPhone()).then().statusCode(502);
+        // the fourth failure of each provider opens its breaker: tried, so still 502
+        create(newPhone()).then().statusCode(502).body("code", equalTo("delivery-failed"));
+        int seen = providers.getAllServeEvents().size();
+        create(newPhone()).then().statusCode(503).body("code", equalTo("unavailable"))
+                .header("Retry-After", equalTo("30"));
+        assertThat(providers.getAllServeEvents()).hasSize(seen); // no provider was called
+    }
+
+    @Test
+    void aResendThatFailsKeepsThePreviousCodeAndCooldown() {
+        String phone = newPhone();
+        String id = create(phone).then().statusCode(201).extract().path("id");
+        String first = smsCodesSentTo(phone, 1).getFirst();
+        await().pollDelay(Duration.ofMillis(1_100)).atMost(Duration.ofSeconds(3)).until(() -> true); // the 1 s cooldown
+
+        allProvidersAnswer(400);
+        resend(id).then().statusCode(502).body("code", equalTo("delivery-failed"));
+        api().get("/v1/verifications/" + id).then().statusCode(200)
+                .body("status", equalTo("pending")).body("sendsRemaining", equalTo(4))
+                .body("delivery.status", equalTo("failed")).body("delivery.provider", equalTo("webhook"))
+                .body("delivery.lastError", equalTo("webhook: HTTP 400"));
+
+        // the cooldown is the one before the failed resend: over already, so a resend works at once
+        SmsProvidersResource.acceptEverything();
+        resend(id).then().statusCode(200).body("sendsRemaining", equalTo(3)).body("delivery.status", equalTo("sent"));
+        String second = smsCodesSentTo(phone, 2).getLast();
+        assertThat(second).isNotEqualTo(first);
+        check(id, first).then().statusCode(200).body("status", equalTo("approved"));
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private void allProvidersAnswer(int status) {
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(aResponse().withStatus(status)));
+        providers.stubFor(post(urlPathEqualTo(VONAGE_PATH)).willReturn(aResponse().withStatus(status)));
+        providers.stubFor(post(urlEqualTo(WEBHOOK_PATH)).willReturn(aResponse().withStatus(status)));
+    }
+
+    /** The reference of the first send the webhook provider saw for {@code phone}. */
+    private String webhookReference(String phone) {
+        for (LoggedRequest r : providers.findAll(postRequestedFor(urlEqualTo(WEBHOOK_PATH)))) {
+            try {
+                JsonNode json = new ObjectMapper().readTree(r.getBodyAsString());
+                if (phone.equals(json.path("to").asText())) {
+                    return json.path("reference").asText();
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        throw new AssertionError("the webhook saw nothing for this number");
+    }
+
+    private String metrics() {
+        return io.restassured.RestAssured.given().get(metricsUrl).then().statusCode(200).extract().asString();
+    }
+
+    private static MimeMessage mailTo(String address) {
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                SmtpServerResource.greenMail().getReceivedMessagesForDomain(address).length > 0);
+        return SmtpServerResource.greenMail().getReceivedMessagesForDomain(address)[0];
+    }
+
+    /** The decoded text of the first part of this MIME type. */
+    private static String part(Part part, String type) throws Exception {
+        List<Part> found = new ArrayList<>();
+        collect(part, type, found);
+        assertThat(found).as("a %s part", type).isNotEmpty();
+        return found.getFirst().getContent().toString();
+    }
+
+    private static void collect(Part part, String type, List<Part> found) throws Exception {
+        if (part.isMimeType("multipart/*")) {
+            Multipart multipart = (Multipart) part.getContent();
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart child = multipart.getBodyPart(i);
+                collect(child, type, found);
+            }
+        } else if (part.isMimeType(type)) {
+            found.add(part);
+        }
+    }
+}
