@@ -38,6 +38,9 @@ class ConfigValidationIT {
             "OTP_SMS_PROVIDERS|carrier-pigeon|otp.sms.providers",
             "OTP_TOKEN_SIGNING_KEY|not-a-key|otp.token.signing-key",
             "OTP_TOKEN_TTL|48h|otp.token.ttl",
+            "OTP_PUBLIC_URL|https://otp.example.com/|otp.public-url",
+            "OTP_TEMPLATES_DIR|/no/such/directory|otp.templates.dir",
+            "OTP_WEBOTP_DOMAIN|https://example.com|otp.webotp.domain",
     })
     void aBadValueStopsTheServiceNamingTheKey(String variable, String value, String key) throws Exception {
         Map<String, String> env = goodEnvironment();
@@ -67,6 +70,20 @@ class ConfigValidationIT {
         Result result = run(env, 60);
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output()).contains("otp.token.signing-key: required");
+    }
+
+    @Test
+    void aProviderWithoutItsSettingsStopsTheService() throws Exception {
+        Map<String, String> env = goodEnvironment();
+        env.put("OTP_SMS_PROVIDERS", "twilio,vonage");
+        env.put("OTP_SMS_TWILIO_ACCOUNT_SID", "ACci0123456789abcdef0123456789abcd");
+        env.put("OTP_SMS_TWILIO_AUTH_TOKEN", "ci-twilio-token-never-printed");
+        Result result = run(env, 60);
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output())
+                .contains("otp.sms.twilio.from or otp.sms.twilio.messaging-service-sid is required for the twilio provider")
+                .contains("otp.sms.vonage.api-key is required for the vonage provider")
+                .doesNotContain("ci-twilio-token-never-printed");
     }
 
     @Test

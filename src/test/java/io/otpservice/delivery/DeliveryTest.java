@@ -258,7 +258,9 @@ class DeliveryTest extends ApiTest {
         create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("vonage"))
                 .body("delivery.lastError", equalTo("twilio: circuit open"));
         providers.verify(seen, postRequestedFor(urlEqualTo(TWILIO_PATH))); // not called while open
-        assertThat(metrics()).containsPattern("otp_sends_total\\{channel=\"sms\",outcome=\"circuit_open\",provider=\"twilio\"\\} [1-9]");
+        assertThat(metrics())
+                .containsPattern("otp_sends_total\\{channel=\"sms\",outcome=\"circuit_open\",provider=\"twilio\"\\} [1-9]")
+                .containsPattern("ft_circuitbreaker_state_current\\{method=\"io.otpservice.delivery.TwilioSender.send\",state=\"open\"\\} 1.0");
 
         SmsProvidersResource.acceptEverything();
         await().pollDelay(Duration.ofMillis(1_600)).atMost(Duration.ofSeconds(5)).until(() -> true);

@@ -121,6 +121,7 @@ class ObservabilityTest extends ApiTest {
         assertThat(paths.get("/v1/verifications/{id}/check").has("post")).isTrue();
         assertThat(paths.get("/v1/verification-checks").has("post")).isTrue();
         assertThat(paths.has("/.well-known/jwks.json")).isTrue();
+        assertThat(paths.get("/v1/delivery-callbacks/{provider}").has("post")).isTrue();
         String text = doc.toString();
         for (String problem : List.of("invalid-request", "unauthorized", "forbidden", "not-found", "incorrect-code",
                 "too-many-attempts", "resend-too-soon", "rate-limited", "channel-not-allowed", "payload-too-large",

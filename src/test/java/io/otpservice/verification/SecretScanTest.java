@@ -56,6 +56,11 @@ class SecretScanTest extends ApiTest {
                     .post("/v1/verifications").then().statusCode(201);
         }
         create("+15005550008").then().statusCode(201); // its own test recipient: left pending
+        for (int i = 0; i < 2; i++) { // SMS through the providers (WireMock)
+            String phone = newPhone();
+            String id = create(phone).then().statusCode(201).extract().path("id");
+            check(id, VerificationApiTest.wrong(smsCodesSentTo(phone, 1).getFirst())).then().statusCode(422);
+        }
 
         Set<String> codes = new HashSet<>(CODES);
         for (MimeMessage message : SmtpServerResource.greenMail().getReceivedMessages()) {

@@ -1,0 +1,271 @@
+package io.otpservice.delivery;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.otpservice.support.ApiTest;
+import io.otpservice.support.SmsProvidersResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * Delivery receipts at /v1/delivery-callbacks/{provider}: a valid signature moves the delivery
+ * state of the send it names; a missing, forged or stale one is 403 and moves nothing. The
+ * signatures here are computed by the test itself, from the providers' documented schemes.
+ */
+@QuarkusTest
+class ReceiptsTest extends ApiTest {
+
+    static final String TWILIO_TOKEN = "test-twilio-auth-token";
+    static final String VONAGE_SECRET = "test-vonage-signature-secret-0123456789";
+    static final String WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef";
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metricsUrl;
+
+    final WireMockServer providers = SmsProvidersResource.wireMock();
+
+    @AfterEach
+    void providersUp() {
+        SmsProvidersResource.acceptEverything();
+    }
+
+    // --- Twilio -----------------------------------------------------------------------------------
+
+    @Test
+    void twilioReceiptMovesTheStateOnlyWithItsSignature() throws Exception {
+        String id = create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("twilio"))
+                .extract().path("id");
+        Map<String, String> delivered = twilioStatus("delivered", null);
+
+        twilio(id + ".1", delivered, null).post(twilioPath(id + ".1")).then().statusCode(403)
+                .body("code", equalTo("forbidden"));
+        twilio(id + ".1", delivered, "c2lnbmF0dXJlLW9mLWFub3RoZXItcmVxdWVzdA==").post(twilioPath(id + ".1"))
+                .then().statusCode(403);
+        // signed for "delivered", sent as "failed": the signature covers every parameter
+        Map<String, String> tampered = new LinkedHashMap<>(delivered);
+        tampered.put("MessageStatus", "failed");
+        twilio(id + ".1", tampered, twilioSignature(id + ".1", delivered)).post(twilioPath(id + ".1"))
+                .then().statusCode(403);
+        status(id).body("delivery.status", equalTo("sent"));
+
+        twilio(id + ".1", delivered, twilioSignature(id + ".1", delivered)).post(twilioPath(id + ".1"))
+                .then().statusCode(204);
+        status(id).body("delivery.status", equalTo("delivered")).body("delivery.provider", equalTo("twilio"));
+
+        // delivered is final: a later "failed" about the same send changes nothing
+        Map<String, String> failed = twilioStatus("failed", "30003");
+        twilio(id + ".1", failed, twilioSignature(id + ".1", failed)).post(twilioPath(id + ".1")).then().statusCode(204);
+        status(id).body("delivery.status", equalTo("delivered"));
+        assertThat(metrics()).containsPattern(
+                "otp_delivery_receipts_total\\{moved=\"true\",provider=\"twilio\",status=\"delivered\"\\} [1-9]");
+    }
+
+    @Test
+    void aReceiptAboutAnOlderSendChangesNothing() throws Exception {
+        String id = create(newPhone()).then().statusCode(201).extract().path("id");
+        await().pollDelay(Duration.ofMillis(1_100)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        resend(id).then().statusCode(200);
+        Map<String, String> failed = twilioStatus("undelivered", "30005");
+        twilio(id + ".1", failed, twilioSignature(id + ".1", failed)).post(twilioPath(id + ".1")).then().statusCode(204);
+        status(id).body("delivery.status", equalTo("sent"));
+        twilio(id + ".2", failed, twilioSignature(id + ".2", failed)).post(twilioPath(id + ".2")).then().statusCode(204);
+        status(id).body("delivery.status", equalTo("failed")).body("delivery.lastError", equalTo("twilio: error 30005"));
+    }
+
+    // --- Vonage -------------------------------------------------------------------------------------
+
+    @Test
+    void vonageReceiptIsCheckedByItsSignatureSecret() throws Exception {
+        String id = viaVonage();
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, String> dlr = vonageDlr(id + ".1", "failed", "6", now);
+
+        Map<String, String> forged = new TreeMap<>(dlr);
+        forged.put("sig", vonageSig(forged, "not-the-secret"));
+        vonageJson(forged).post("/v1/delivery-callbacks/vonage").then().statusCode(403);
+        Map<String, String> stale = vonageDlr(id + ".1", "failed", "6", now - 600);
+        stale.put("sig", vonageSig(stale, VONAGE_SECRET));
+        vonageJson(stale).post("/v1/delivery-callbacks/vonage").then().statusCode(403);
+        status(id).body("delivery.status", equalTo("sent"));
+
+        dlr.put("sig", vonageSig(dlr, VONAGE_SECRET));
+        vonageJson(dlr).post("/v1/delivery-callbacks/vonage").then().statusCode(204);
+        status(id).body("delivery.status", equalTo("failed")).body("delivery.lastError", equalTo("vonage: err-code 6"));
+    }
+
+    @Test
+    void vonageSignedJwtIsAcceptedAndBoundToTheBody() throws Exception {
+        String id = viaVonage();
+        String body = "{\"client-ref\":\"" + id + ".1\",\"status\":\"delivered\",\"err-code\":\"0\"}";
+        String other = body.replace("delivered", "failed");
+
+        given().contentType("application/json").header("Authorization", "Bearer " + vonageJwt(body, "wrong-secret-0123456789abcdef0123456789"))
+                .body(body).post("/v1/delivery-callbacks/vonage").then().statusCode(403);
+        given().contentType("application/json").header("Authorization", "Bearer " + vonageJwt(other, VONAGE_SECRET))
+                .body(body).post("/v1/delivery-callbacks/vonage").then().statusCode(403);
+        status(id).body("delivery.status", equalTo("sent"));
+
+        given().contentType("application/json").header("Authorization", "Bearer " + vonageJwt(body, VONAGE_SECRET))
+                .body(body).post("/v1/delivery-callbacks/vonage").then().statusCode(204);
+        status(id).body("delivery.status", equalTo("delivered"));
+    }
+
+    // --- webhook ------------------------------------------------------------------------------------
+
+    @Test
+    void webhookReceiptUsesTheSameHmacAsOutbound() throws Exception {
+        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
+        providers.stubFor(post(urlPathEqualTo(SmsProvidersResource.VONAGE_PATH)).willReturn(aResponse().withStatus(400)));
+        String id = create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("webhook"))
+                .extract().path("id");
+        String body = "{\"reference\":\"" + id + ".1\",\"status\":\"delivered\"}";
+        long now = System.currentTimeMillis() / 1000;
+
+        webhook(body, now - 600, WEBHOOK_SECRET).then().statusCode(403);
+        webhook(body, now, "another-secret-0123456789abcdef0123").then().statusCode(403);
+        given().contentType("application/json").body(body).post("/v1/delivery-callbacks/webhook").then().statusCode(403);
+        status(id).body("delivery.status", equalTo("sent"));
+
+        webhook("[\"not an object\"]", now, WEBHOOK_SECRET).then().statusCode(400).body("code", equalTo("invalid-request"));
+        webhook(body, now, WEBHOOK_SECRET).then().statusCode(204);
+        status(id).body("delivery.status", equalTo("delivered"));
+    }
+
+    @Test
+    void onlyConfiguredProvidersTakeReceipts() {
+        for (String provider : new String[]{"log", "smtp", "nope", "TWILIO"}) {
+            given().contentType("application/json").body("{}").post("/v1/delivery-callbacks/" + provider)
+                    .then().statusCode(404).body("code", equalTo("not-found"));
+        }
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    private String viaVonage() {
+        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
+        return create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("vonage"))
+                .extract().path("id");
+    }
+
+    private static io.restassured.response.ValidatableResponse status(String id) {
+        return api().get("/v1/verifications/" + id).then().statusCode(200);
+    }
+
+    private static String twilioPath(String ref) {
+        return "/v1/delivery-callbacks/twilio?ref=" + ref;
+    }
+
+    private static Map<String, String> twilioStatus(String status, String errorCode) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("AccountSid", "ACtest0123456789abcdef0123456789ab");
+        params.put("MessageSid", "SM0123456789abcdef0123456789abcdef");
+        params.put("MessageStatus", status);
+        if (errorCode != null) {
+            params.put("ErrorCode", errorCode);
+        }
+        return params;
+    }
+
+    /** Twilio's scheme: Base64 HMAC-SHA1 of the URL it called followed by each sorted name and value. */
+    private static String twilioSignature(String ref, Map<String, String> params) throws Exception {
+        StringBuilder data = new StringBuilder("https://otp.test.example" + twilioPath(ref));
+        new TreeMap<>(params).forEach((k, v) -> data.append(k).append(v));
+        return Base64.getEncoder().encodeToString(Signatures.hmac("HmacSHA1", TWILIO_TOKEN, data.toString()));
+    }
+
+    private static RequestSpecification twilio(String ref, Map<String, String> params, String signature) {
+        RequestSpecification spec = given().contentType("application/x-www-form-urlencoded")
+                .body(params.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                        .collect(Collectors.joining("&")));
+        return signature == null ? spec : spec.header("X-Twilio-Signature", signature);
+    }
+
+    private static Map<String, String> vonageDlr(String ref, String status, String errCode, long timestamp) {
+        Map<String, String> dlr = new TreeMap<>();
+        dlr.put("msisdn", "14155550100");
+        dlr.put("to", "OTPService");
+        dlr.put("network-code", "310260");
+        dlr.put("messageId", "0A0000000123ABCD1");
+        dlr.put("price", "0.00570000");
+        dlr.put("status", status);
+        dlr.put("scts", "2611261200");
+        dlr.put("err-code", errCode);
+        dlr.put("client-ref", ref);
+        dlr.put("message-timestamp", "2026-11-26 12:00:00");
+        dlr.put("timestamp", Long.toString(timestamp));
+        dlr.put("nonce", "b2d3f7a1-0000-4000-8000-000000000000");
+        return dlr;
+    }
+
+    /** Vonage's SHA-256 HMAC scheme: {@code &name=value} of every parameter but sig, sorted, upper-case hex. */
+    private static String vonageSig(Map<String, String> params, String secret) throws Exception {
+        StringBuilder data = new StringBuilder();
+        new TreeMap<>(params).forEach((k, v) -> {
+            if (!k.equals("sig")) {
+                data.append('&').append(k).append('=').append(v.replace('&', '_').replace('=', '_'));
+            }
+        });
+        return Signatures.hmacHex("HmacSHA256", secret, data.toString()).toUpperCase(Locale.ROOT);
+    }
+
+    private static RequestSpecification vonageJson(Map<String, String> params) throws Exception {
+        return given().contentType("application/json").body(new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(params));
+    }
+
+    private static String vonageJwt(String body, String secret) throws Exception {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuedAtToNow();
+        claims.setGeneratedJwtId();
+        claims.setIssuer("Vonage");
+        claims.setClaim("payload_hash", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(body.getBytes(StandardCharsets.UTF_8))));
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        jws.setKey(new HmacKey(secret.getBytes(StandardCharsets.UTF_8)));
+        return jws.getCompactSerialization();
+    }
+
+    private static io.restassured.response.Response webhook(String body, long timestamp, String secret) throws Exception {
+        return given().contentType("application/json")
+                .header("X-Otp-Timestamp", Long.toString(timestamp))
+                .header("X-Otp-Signature", "v1=" + Signatures.hmacHex("HmacSHA256", secret, timestamp + "." + body))
+                .body(body).post("/v1/delivery-callbacks/webhook");
+    }
+
+    private String metrics() {
+        return given().get(metricsUrl).then().statusCode(200).extract().asString();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
