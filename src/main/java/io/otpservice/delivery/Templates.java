@@ -120,6 +120,26 @@ public class Templates {
         return new ArrayList<>(out);
     }
 
+    /**
+     * {@code email/default/fr/subject.txt}, or the same as one flat file name with dots,
+     * {@code email.default.fr.subject.txt}, since ConfigMap keys cannot hold a '/'. Null for anything else.
+     */
+    static String layoutPath(String relative) {
+        if (relative.startsWith(".")) {
+            return null;
+        }
+        String[] segments = relative.split("/");
+        if (segments.length == 4) {
+            return relative;
+        }
+        String[] dotted = relative.split("\\.");
+        if (segments.length == 1 && dotted.length >= 5) {
+            return dotted[0] + "/" + dotted[1] + "/" + dotted[2] + "/"
+                    + String.join(".", java.util.Arrays.copyOfRange(dotted, 3, dotted.length));
+        }
+        return null;
+    }
+
     private static Map<String, Template> load(Engine engine, Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("otp.templates.dir: " + dir + " is not a directory");
@@ -127,9 +147,9 @@ public class Templates {
         Map<String, Template> found = new HashMap<>();
         try (Stream<Path> files = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                String path = dir.relativize(file).toString().replace('\\', '/');
-                if (path.split("/").length != 4 || path.startsWith(".")) {
-                    continue; // a ConfigMap mount also holds ..data and other dot-entries
+                String path = layoutPath(dir.relativize(file).toString().replace('\\', '/'));
+                if (path == null) {
+                    continue; // not a template; a ConfigMap mount also holds ..data and other dot-entries
                 }
                 String type = path.endsWith(".html") ? "text/html" : "text/plain";
                 String content = Files.readString(file, StandardCharsets.UTF_8);

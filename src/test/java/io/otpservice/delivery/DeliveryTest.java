@@ -111,10 +111,11 @@ class DeliveryTest extends ApiTest {
         String to = newEmail();
         create(Map.of("to", to, "purpose", "short")).then().statusCode(201);
         MimeMessage mail = mailTo(to);
-        // the override has only a subject: the body is the shipped one
+        // email/short/en/subject.txt: only a subject, so the body is the shipped one
         assertThat(mail.getSubject()).isEqualTo("Your sign-in code (short purpose)");
         assertThat(part(mail, "text/plain")).startsWith("Your verification code is ");
 
+        // sms.short.en.body.txt: the flat name a ConfigMap key must use
         String phone = newPhone();
         create(Map.of("to", phone, "purpose", "short")).then().statusCode(201);
         String code = smsCodesSentTo(phone, 1).getFirst();
