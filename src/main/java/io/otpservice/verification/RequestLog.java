@@ -49,7 +49,8 @@ public class RequestLog {
         } else if (entity instanceof Problem problem) {
             outcome = problem.code();
         } else {
-            outcome = response.getStatus() == 204 ? "canceled" : Integer.toString(response.getStatus());
+            outcome = response.getStatus() != 204 ? Integer.toString(response.getStatus())
+                    : "cancel".equals(operation) ? "canceled" : "accepted";
         }
         if (id == null) {
             Matcher m = ID.matcher(path);
@@ -76,6 +77,9 @@ public class RequestLog {
     }
 
     private static String operation(String method, String path) {
+        if (path.startsWith("/v1/delivery-callbacks/")) {
+            return "receipt";
+        }
         if (path.endsWith("/check") || path.startsWith("/v1/verification-checks")) {
             return "check";
         }

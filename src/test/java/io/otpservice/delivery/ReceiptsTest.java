@@ -156,6 +156,8 @@ class ReceiptsTest extends ApiTest {
         webhook("[\"not an object\"]", now, WEBHOOK_SECRET).then().statusCode(400).body("code", equalTo("invalid-request"));
         webhook(body, now, WEBHOOK_SECRET).then().statusCode(204);
         status(id).body("delivery.status", equalTo("delivered"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> java.nio.file.Files.readString(
+                java.nio.file.Path.of("target/otp-test.log")).matches("(?s).*\"receipt +-> accepted 204 in .*"));
     }
 
     @Test
