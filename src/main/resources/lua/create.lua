@@ -5,8 +5,16 @@
 --       6 ttl ms, 7 max attempts, 8 max sends, 9 cooldown ms, 10 code hash, 11 sealed recipient,
 --       12 masked recipient, 13 channel, 14 purpose, 15 locale, 16 recipient hash,
 --       17 key prefix of the recipient's slot ('otp:{tag}:'), 18 code length,
---       19 country of a phone number ('' for e-mail)
+--       19 country of a phone number ('' for e-mail),
+--       20 client-creates windows ('' when the caller counted them already), 21 its member
+-- KEYS[5], when ARGV[20] is set: the client's create log. It lives in another slot, so this is only
+-- passed on a single Redis; on Redis Cluster the service counts it with limit.lua first.
 local now = now_ms()
+if ARGV[20] ~= '' then
+  local cwait, clongest = window_wait(KEYS[5], now, ARGV[20])
+  if cwait > 0 then return {'rate-limited', cwait, 'client-creates'} end
+  window_add(KEYS[5], now, clongest, ARGV[21])
+end
 local wait = window_wait(KEYS[3], now, ARGV[4])
 if wait > 0 then return {'rate-limited', wait, 'recipient-failures'} end
 

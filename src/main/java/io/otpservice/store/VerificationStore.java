@@ -30,16 +30,28 @@ public class VerificationStore {
                                   int maxSends, Duration cooldown, String codeHash) {
     }
 
-    public Uni<Outcome> create(NewVerification v, List<Window> sendWindows, List<Window> failureWindows) {
+    /** A create to count against a client's windows; {@code member} is unique per event. */
+    public record ClientCount(String key, List<Window> windows, String member) {
+    }
+
+    /**
+     * Creates a verification. With {@code client}, the client's create is counted in the same
+     * script call (one round trip): only on a single Redis, since that key lives in another slot.
+     */
+    public Uni<Outcome> create(NewVerification v, List<Window> sendWindows, List<Window> failureWindows,
+                               Optional<ClientCount> client) {
         String rh = v.recipientHash();
-        List<String> keys = List.of(Keys.livePointer(rh, v.purpose()), Keys.recipientSends(rh),
-                Keys.recipientFailures(rh), Keys.verification(v.id()));
-        List<String> args = List.of(v.id(), v.sessionHash() == null ? "" : v.sessionHash(),
+        List<String> keys = new ArrayList<>(List.of(Keys.livePointer(rh, v.purpose()), Keys.recipientSends(rh),
+                Keys.recipientFailures(rh), Keys.verification(v.id())));
+        client.ifPresent(c -> keys.add(c.key()));
+        List<String> args = new ArrayList<>(List.of(v.id(), v.sessionHash() == null ? "" : v.sessionHash(),
                 Window.toScriptArg(sendWindows), Window.toScriptArg(failureWindows), v.testRecipient() ? "1" : "0",
                 Long.toString(v.ttl().toMillis()), Integer.toString(v.maxAttempts()), Integer.toString(v.maxSends()),
                 Long.toString(v.cooldown().toMillis()), v.codeHash(), v.sealedRecipient(), v.maskedRecipient(),
                 v.channel(), v.purpose(), v.locale(), rh, Keys.slotPrefix(Keys.tag(rh)), Integer.toString(v.codeLength()),
-                v.country());
+                v.country()));
+        args.add(client.map(c -> Window.toScriptArg(c.windows())).orElse(""));
+        args.add(client.map(ClientCount::member).orElse(""));
         return scripts.run("create", keys, args).map(VerificationStore::outcome);
     }
 

@@ -20,6 +20,7 @@ import io.otpservice.store.VerificationStore;
 import io.otpservice.token.TokenIssuer;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -49,10 +50,15 @@ public class VerificationService {
     private final ObjectMapper json;
     private final TokenIssuer tokens;
     private final Metrics metrics;
+    /** Redis Cluster: a script may only touch keys of one slot. */
+    private final boolean clusterMode;
 
     public VerificationService(Settings settings, VerificationStore store, IdempotencyStore idempotency,
                                Delivery delivery, TestRecipients testRecipients, ObjectMapper json,
-                               TokenIssuer tokens, Metrics metrics) {
+                               TokenIssuer tokens, Metrics metrics,
+                               @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone")
+                               String redisClientType) {
+        this.clusterMode = "cluster".equalsIgnoreCase(redisClientType);
         this.tokens = tokens;
         this.metrics = metrics;
         this.settings = settings;
@@ -93,13 +99,27 @@ public class VerificationService {
     }
 
     private Uni<Created> limitedCreate(CreateCommand command) {
-        String client = hasher.opaque("client", command.clientAddress());
-        return store.countEvent(Keys.clientCreates(client), settings.clientCreates(), random.hex(8))
-                .chain(wait -> wait.isZero() ? attemptCreate(command)
+        return limitedCreate(command, !clusterMode);
+    }
+
+    /**
+     * Counts the create against the client's windows, then creates. On a single Redis both happen
+     * in one script call; on Redis Cluster the client's log is in another slot, so it is counted
+     * first with a call of its own. The answers are the same either way.
+     */
+    Uni<Created> limitedCreate(CreateCommand command, boolean oneCall) {
+        VerificationStore.ClientCount client = new VerificationStore.ClientCount(
+                Keys.clientCreates(hasher.opaque("client", command.clientAddress())), settings.clientCreates(),
+                random.hex(8));
+        if (oneCall) {
+            return attemptCreate(command, Optional.of(client));
+        }
+        return store.countEvent(client.key(), client.windows(), client.member())
+                .chain(wait -> wait.isZero() ? attemptCreate(command, Optional.empty())
                         : Uni.createFrom().failure(rateLimited("client-creates", wait)));
     }
 
-    private Uni<Created> attemptCreate(CreateCommand command) {
+    private Uni<Created> attemptCreate(CreateCommand command, Optional<VerificationStore.ClientCount> client) {
         Recipient recipient = command.recipient();
         String recipientHash = hasher.recipientHash(recipient.normalised());
         String id = Ids.of(Keys.tag(recipientHash), random.hex(RANDOM_ID_BYTES));
@@ -112,7 +132,7 @@ public class VerificationService {
                 fixedCode.isPresent(),
                 command.policy().ttl(), command.policy().codeLength(), command.policy().maxAttempts(),
                 command.policy().maxSends(), config.resend().cooldown(), hasher.codeHash(id, code));
-        return store.create(fresh, settings.recipientSends(), settings.recipientFailures()).chain(outcome ->
+        return store.create(fresh, settings.recipientSends(), settings.recipientFailures(), client).chain(outcome ->
                 switch (outcome.kind()) {
                     case CREATED -> deliver(outcome.verification(), recipient.normalised(), code)
                             .invoke(v -> metrics.created(v.channel(), v.purpose(), v.country()))
