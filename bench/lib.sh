@@ -29,3 +29,20 @@ service_env() {
   export OTP_API_KEYS_BENCH_SCOPES=verify:send,verify:check,verify:read,verify:cancel,client-ip
   export QUARKUS_LOG_LEVEL=WARN
 }
+
+# starts the fast-jar with this config and 1000 test recipients load0..999@example.com (code 123456);
+# extra arguments go to java before -jar. Sets port, base (its URL) and app (its pid).
+start_service() {
+  port=$(free_port)
+  local mport; mport=$(free_port)
+  local recipients; recipients=$(for i in $(seq 0 999); do printf 'load%d@example.com:123456,' "$i"; done)
+  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport OTP_TEST_RECIPIENTS="${recipients%,}" \
+    "$JAVA" "$@" -jar target/quarkus-app/quarkus-run.jar >"$work/app.log" 2>&1 &
+  app=$!
+  pids+=($app)
+  base="http://127.0.0.1:$port"
+  until curl -fs -o /dev/null "$base/.well-known/jwks.json"; do
+    kill -0 "$app" 2>/dev/null || { echo "the service did not start:" >&2; tail -20 "$work/app.log" >&2; exit 1; }
+    sleep 0.05
+  done
+}

@@ -5,6 +5,7 @@
 #   bench/startup.sh            (builds the fast-jar first if target/quarkus-app is missing)
 # Needs: JDK 25 (JAVA_HOME), redis-server on PATH (Debian: apt-get install redis-server), curl.
 RUNS=${RUNS:-5}
+JVM_OPTS=${JVM_OPTS:--Xmx128m -Xms32m -XX:MarkStackSize=256k -XX:TrimNativeHeapInterval=3000}
 source "$(dirname "$0")/lib.sh"
 start_redis
 service_env
@@ -43,7 +44,8 @@ run_series() {
 train() {
   local port mport pid
   port=$(free_port); mport=$(free_port)
-  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport "$JAVA" -XX:AOTCacheOutput="$work/app.aot" \
+  # shellcheck disable=SC2086
+  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport "$JAVA" $JVM_OPTS -XX:AOTCacheOutput="$work/app.aot" \
     -jar target/quarkus-app/quarkus-run.jar >"$work/train.log" 2>&1 &
   pid=$!
   until curl -fs -o /dev/null "http://127.0.0.1:$port/.well-known/jwks.json"; do sleep 0.05; done
@@ -60,7 +62,10 @@ train() {
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $("$JAVA" -version 2>&1 | head -1)"
-run_series "fast-jar" -Xmx128m
+export MALLOC_ARENA_MAX=2
+# shellcheck disable=SC2086
+run_series "fast-jar" $JVM_OPTS
 train
-run_series "fast-jar + AOT cache" -Xmx128m -XX:AOTCache="$work/app.aot"
+# shellcheck disable=SC2086
+run_series "fast-jar + AOT cache" $JVM_OPTS -XX:AOTCache="$work/app.aot"
 echo "AOT cache: $(du -m "$work/app.aot" | cut -f1) MiB"

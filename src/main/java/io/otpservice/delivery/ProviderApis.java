@@ -1,6 +1,7 @@
 package io.otpservice.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -12,10 +13,19 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
 /** The HTTP APIs of the SMS providers, as reactive REST clients (built with their base-url). */
 final class ProviderApis {
 
     private ProviderApis() {
+    }
+
+    /** A client of {@code api} at {@code baseUrl}. The senders' @Timeout bounds each call; these only back it up. */
+    static <T> T client(Class<T> api, String baseUrl) {
+        return QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(baseUrl))
+                .connectTimeout(2, TimeUnit.SECONDS).readTimeout(15, TimeUnit.SECONDS).build(api);
     }
 
     /** Twilio Messages API: form fields, HTTP Basic with the account SID and auth token. */

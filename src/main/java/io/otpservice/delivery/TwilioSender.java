@@ -1,7 +1,6 @@
 package io.otpservice.delivery;
 
 import io.otpservice.config.OtpConfig;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
@@ -13,7 +12,6 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -33,8 +31,7 @@ public class TwilioSender implements Sender {
     public TwilioSender(OtpConfig config) {
         this.config = config.sms().twilio();
         this.publicUrl = config.publicUrl();
-        this.api = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(this.config.baseUrl()))
-                .build(ProviderApis.Twilio.class);
+        this.api = ProviderApis.client(ProviderApis.Twilio.class, this.config.baseUrl());
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.otpservice.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otpservice.config.OtpConfig;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +13,6 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,8 +33,7 @@ public class VonageSender implements Sender {
     public VonageSender(OtpConfig config) {
         this.config = config.sms().vonage();
         this.publicUrl = config.publicUrl();
-        this.api = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(this.config.baseUrl()))
-                .build(ProviderApis.Vonage.class);
+        this.api = ProviderApis.client(ProviderApis.Vonage.class, this.config.baseUrl());
     }
 
     @Override

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.otpservice.config.OtpConfig;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +13,6 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
-import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +37,7 @@ public class WebhookSender implements Sender {
     public WebhookSender(OtpConfig config, ObjectMapper json) {
         this.config = config.sms().webhook();
         this.json = json;
-        this.api = this.config.url().map(url -> QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url))
-                .build(ProviderApis.Webhook.class)).orElse(null);
+        this.api = this.config.url().map(url -> ProviderApis.client(ProviderApis.Webhook.class, url)).orElse(null);
     }
 
     @Override
