@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # The Gatling load test (src/gatling/java/io/otpservice/load/OtpSimulation.java): sign-in flows
 # (create, some wrong codes and resends, the right code), one recipient hammered, brute-force guesses;
-# against the fast-jar (-Xmx128m, warmed up with wrk when it is installed) on a fresh redis-server,
+# against the fast-jar (the JVM flags of bench/run.sh, warmed up with wrk when it is installed) on a fresh redis-server,
 # loopback only. Prints the headline figures;
 # the HTML report is target/gatling/otpsimulation-*/index.html.
 #   bench/gatling.sh           USERS=40 (sign-ins started per second) DURATION=60 (seconds)
 # Needs: JDK 25 (JAVA_HOME), redis-server and redis-cli, curl, openssl; Maven Central for Gatling.
 USERS=${USERS:-40}
 DURATION=${DURATION:-60}
+# the same JVM as bench/run.sh
+JVM_OPTS=${JVM_OPTS:--Xmx128m -Xms32m -XX:MarkStackSize=256k -XX:TrimNativeHeapInterval=3000}
 source "$(dirname "$0")/lib.sh"
 start_redis
 service_env
-export OTP_RESEND_COOLDOWN=1s
-start_service -Xmx128m
+export OTP_RESEND_COOLDOWN=1s MALLOC_ARENA_MAX=2
+# shellcheck disable=SC2086
+start_service $JVM_OPTS
 # warm the JIT first, so the report shows the service and not its first seconds (skipped without wrk)
 if command -v wrk >/dev/null; then
   wrk -t2 -c50 -d20s -s bench/wrk/create-varied.lua "$base" >/dev/null 2>&1

@@ -15,7 +15,7 @@ CONNECTIONS=${CONNECTIONS:-50}
 # a 128 MiB heap, G1 kept small (start at 32 MiB, a small mark stack) and glibc trimmed: the README's Performance section says why
 JVM_OPTS=${JVM_OPTS:--Xmx128m -Xms32m -XX:MarkStackSize=256k -XX:TrimNativeHeapInterval=3000}
 export JVM_OPTS
-PURPOSES=40
+PURPOSES=120
 source "$(dirname "$0")/lib.sh"
 start_redis
 service_env
@@ -48,12 +48,13 @@ measure() {
   echo "$rps $p50 $p99 ${non2xx:-0}"
 }
 # a fresh pool of pending verifications for the right-code checks (not measured)
-fill_pool() { wrk -t2 -c"$CONNECTIONS" -d8s -s bench/wrk/create-pool.lua "$base" >/dev/null 2>&1; note_rss; }
+# each round takes its own 30000 (recipient, purpose) pairs
+fill_pool() { OFFSET=$(($1 * 30000)) wrk -t2 -c"$CONNECTIONS" -d8s -s bench/wrk/create-pool.lua "$base" >/dev/null 2>&1; note_rss; }
 
 # warm-up: the JIT needs tens of seconds on two shared cores before the figures settle
 wrk -t2 -c"$CONNECTIONS" -d20s -s bench/wrk/create-varied.lua "$base" >/dev/null 2>&1
 for s in create-hammered check-wrong; do wrk -t2 -c"$CONNECTIONS" -d8s -s "bench/wrk/$s.lua" "$base" >/dev/null 2>&1; done
-fill_pool; wrk -t2 -c"$CONNECTIONS" -d4s -s bench/wrk/check-right.lua "$base" >/dev/null 2>&1
+fill_pool 0; wrk -t2 -c"$CONNECTIONS" -d4s -s bench/wrk/check-right.lua "$base" >/dev/null 2>&1
 wrk -t2 -c"$CONNECTIONS" -d8s "$base/.well-known/jwks.json" >/dev/null 2>&1
 
 results="$work/results.txt"
@@ -62,7 +63,7 @@ for r in $(seq 1 "$ROUNDS"); do
   echo "create $(measure -s bench/wrk/create-varied.lua "$base")" >>"$results"
   echo "hammered $(measure -s bench/wrk/create-hammered.lua "$base")" >>"$results"
   echo "wrong $(measure -s bench/wrk/check-wrong.lua "$base")" >>"$results"
-  fill_pool
+  fill_pool "$r"
   echo "right $(DURATION=4s measure -s bench/wrk/check-right.lua "$base")" >>"$results"
 done
 
