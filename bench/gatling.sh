@@ -5,7 +5,7 @@
 # loopback only. Prints the headline figures;
 # the HTML report is target/gatling/otpsimulation-*/index.html.
 #   bench/gatling.sh           USERS=40 (sign-ins started per second) DURATION=60 (seconds)
-# Needs: JDK 25 (JAVA_HOME), redis-server and redis-cli, curl, openssl; Maven Central for Gatling.
+# Needs: JDK 25 (JAVA_HOME), redis-server and redis-cli, curl, openssl, python3; Maven Central for Gatling.
 USERS=${USERS:-40}
 DURATION=${DURATION:-60}
 # the same JVM as bench/run.sh
@@ -22,8 +22,10 @@ if command -v wrk >/dev/null; then
   IDS=/dev/null wrk -t2 -c50 -d10s "$base/.well-known/jwks.json" >/dev/null 2>&1
 fi
 
+status=0
 ./mvnw -B -q -Pgatling -DskipTests test-compile gatling:test \
-  -DbaseUrl="$base" -DapiKey=bench-key -Dusers="$USERS" -Dseconds="$DURATION" | grep -v '^\[' || true
+  -DbaseUrl="$base" -DapiKey=bench-key -Dusers="$USERS" -Dseconds="$DURATION" >"$work/gatling.log" 2>&1 || status=$?
+grep -v '^\[\|^WARNING\|^SLF4J' "$work/gatling.log" || true
 rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$app/status)
 
 report=$(ls -td target/gatling/otpsimulation-* | head -1)
@@ -44,3 +46,5 @@ for b in blocks:
           f' {b["percentiles1"]["total"]:>7} {b["percentiles3"]["total"]:>7} {b["percentiles4"]["total"]:>7}')
 PY
 echo "server RSS after the run: $rss MiB"
+[ "$status" -eq 0 ] || echo "Gatling failed (exit $status): an assertion did not hold or the run broke; see above" >&2
+exit "$status"

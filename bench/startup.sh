@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up of the fast-jar, with and without the JDK 25 AOT cache: time from `java` being launched to
 # the first served request (GET /.well-known/jwks.json answering 200), median of RUNS runs each, and
-# the idle RSS. Starts its own redis-server on a free loopback port and stops everything it started.
+# the idle RSS. Starts one redis-server for the whole series on a free loopback port and stops everything it started.
 #   bench/startup.sh            (builds the fast-jar first if target/quarkus-app is missing)
 # Needs: JDK 25 (JAVA_HOME), redis-server on PATH (Debian: apt-get install redis-server), curl.
 RUNS=${RUNS:-5}
@@ -19,7 +19,10 @@ start_once() {
   QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport "$JAVA" "$@" -jar target/quarkus-app/quarkus-run.jar \
     >"$work/app.log" 2>&1 &
   pid=$!
-  until curl -fs -o /dev/null "http://127.0.0.1:$port/.well-known/jwks.json"; do sleep 0.01; done
+  until curl -fs -o /dev/null "http://127.0.0.1:$port/.well-known/jwks.json"; do
+    kill -0 "$pid" 2>/dev/null || { echo "the service did not start:" >&2; tail -20 "$work/app.log" >&2; exit 1; }
+    sleep 0.01
+  done
   t1=$(date +%s%N)
   sleep 1
   local rss; rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status)
@@ -48,7 +51,10 @@ train() {
   QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport "$JAVA" $JVM_OPTS -XX:AOTCacheOutput="$work/app.aot" \
     -jar target/quarkus-app/quarkus-run.jar >"$work/train.log" 2>&1 &
   pid=$!
-  until curl -fs -o /dev/null "http://127.0.0.1:$port/.well-known/jwks.json"; do sleep 0.05; done
+  until curl -fs -o /dev/null "http://127.0.0.1:$port/.well-known/jwks.json"; do
+    kill -0 "$pid" 2>/dev/null || { echo "the training run did not start:" >&2; tail -20 "$work/train.log" >&2; exit 1; }
+    sleep 0.05
+  done
   for i in $(seq 50); do
     id=$(curl -s -X POST "http://127.0.0.1:$port/v1/verifications" -H 'Authorization: Bearer bench-key' \
       -H 'Content-Type: application/json' -d "{\"to\":\"+15005550006\",\"session\":\"s$i\",\"clientIp\":\"10.0.0.$i\"}" \

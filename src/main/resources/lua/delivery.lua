@@ -10,7 +10,8 @@ local moved = (rank[ARGV[2]] or -1) > (rank[v[2]] or 0)
 if moved then redis.call('HSET', KEYS[1], 'ds', ARGV[2]) end
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'dp', ARGV[3]) end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'da', ARGV[4]) end
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'de', ARGV[5]) end
+-- a receipt that moves nothing (a 'failed' after 'delivered') leaves lastError alone too
+if ARGV[5] ~= '' and (moved or ARGV[3] ~= '') then redis.call('HSET', KEYS[1], 'de', ARGV[5]) end
 -- a send a provider took is final: what unsend.lua would have restored is no longer needed
 if ARGV[2] == 'sent' then redis.call('HDEL', KEYS[1], 'hp', 'np') end
 return moved and 1 or 0

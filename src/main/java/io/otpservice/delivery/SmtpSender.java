@@ -36,7 +36,7 @@ public class SmtpSender implements Sender {
 
     @Override
     @Timeout(SMTP_TIMEOUT_MS)
-    @Retry(maxRetries = MAX_RETRIES, delay = RETRY_DELAY_MS, jitter = RETRY_JITTER_MS, maxDuration = RETRY_MAX_DURATION_MS,
+    @Retry(maxRetries = MAX_RETRIES, delay = RETRY_DELAY_MS, jitter = RETRY_JITTER_MS, maxDuration = SMTP_RETRY_MAX_DURATION_MS,
             retryOn = {DeliveryException.Transient.class, TimeoutException.class}, abortOn = DeliveryException.Permanent.class)
     @ExponentialBackoff(maxDelay = RETRY_MAX_DELAY_MS)
     @CircuitBreaker(requestVolumeThreshold = BREAKER_VOLUME, failureRatio = BREAKER_RATIO, delay = BREAKER_DELAY_MS,

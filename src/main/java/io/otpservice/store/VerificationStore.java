@@ -52,7 +52,18 @@ public class VerificationStore {
                 v.country()));
         args.add(client.map(c -> Window.toScriptArg(c.windows())).orElse(""));
         args.add(client.map(ClientCount::member).orElse(""));
-        return scripts.run("create", keys, args).map(VerificationStore::outcome);
+        return scripts.run("create", keys, args).map(r -> "created".equals(r.get(0).toString())
+                ? created(v, Instant.ofEpochMilli(r.get(1).toLong())) : outcome(r));
+    }
+
+    /** The verification the create script wrote, from what was sent to it and the Redis time it was written at. */
+    private static Outcome created(NewVerification v, Instant now) {
+        StoredVerification stored = new StoredVerification(v.id(), "pending", v.sealedRecipient(), v.maskedRecipient(),
+                v.channel(), v.purpose(), v.locale(), v.recipientHash(), v.testRecipient(), v.sessionHash(),
+                v.codeLength(), v.country(), now, now.plus(v.ttl()), 0, v.maxAttempts(), 1, v.maxSends(),
+                now.plus(v.cooldown()), new StoredVerification.Delivery(v.testRecipient() ? "sent" : "queued",
+                v.testRecipient() ? "test-recipient" : null, 0, null));
+        return new Outcome(Outcome.Kind.CREATED, stored, now, null, null, 0, null, v.channel(), v.purpose());
     }
 
     public Uni<Outcome> resend(String id, String codeHash, List<Window> sendWindows, List<Window> failureWindows) {
@@ -125,7 +136,6 @@ public class VerificationStore {
     private static Outcome outcome(Response r) {
         String kind = r.get(0).toString();
         return switch (kind) {
-            case "created" -> withVerification(Outcome.Kind.CREATED, r);
             case "existing" -> withVerification(Outcome.Kind.EXISTING, r);
             case "resent" -> withVerification(Outcome.Kind.RESENT, r);
             case "approved" -> withVerification(Outcome.Kind.APPROVED, r);

@@ -82,7 +82,7 @@ class ReceiptsTest extends ApiTest {
         // delivered is final: a later "failed" about the same send changes nothing
         Map<String, String> failed = twilioStatus("failed", "30003");
         twilio(id + ".1", failed, twilioSignature(id + ".1", failed)).post(twilioPath(id + ".1")).then().statusCode(204);
-        status(id).body("delivery.status", equalTo("delivered"));
+        status(id).body("delivery.status", equalTo("delivered")).body("delivery.lastError", org.hamcrest.Matchers.nullValue());
         assertThat(metrics()).containsPattern(
                 "otp_delivery_receipts_total\\{moved=\"true\",provider=\"twilio\",status=\"delivered\"\\} [1-9]");
     }

@@ -24,6 +24,20 @@ import static org.hamcrest.Matchers.nullValue;
 class VerificationApiTest extends ApiTest {
 
     @Test
+    void theCreateAnswerIsWhatRedisHolds() {
+        // the create answer is assembled from what the service wrote, not read back: it must match a read
+        for (Map<String, String> body : java.util.List.of(Map.of("to", newEmail(), "session", "web-1"),
+                Map.of("to", newEmail(), "purpose", "short", "locale", "fr"))) {
+            Response created = create(body);
+            created.then().statusCode(201);
+            Map<String, Object> written = created.jsonPath().getMap("");
+            Map<String, Object> read = api().get("/v1/verifications/" + written.get("id")).then().statusCode(200)
+                    .extract().jsonPath().getMap("");
+            assertThat(written).isEqualTo(read).containsKeys("createdAt", "expiresAt", "resendAvailableAt", "delivery");
+        }
+    }
+
+    @Test
     void createSendsACodeAndAnswersTheVerification() {
         String to = newEmail();
         create(to).then()
