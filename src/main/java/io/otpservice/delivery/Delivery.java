@@ -33,6 +33,8 @@ public class Delivery {
     private final Map<String, Sender> byName;
     private final List<Sender> sms;
     private final List<Sender> email;
+    /** Every provider in use, once. */
+    private final List<Sender> configured;
     private final Templates templates;
     private final Metrics metrics;
 
@@ -42,29 +44,25 @@ public class Delivery {
         this.byName = senders.stream().collect(Collectors.toMap(Sender::name, Function.identity()));
         this.sms = config.sms().providers().stream().distinct().map(n -> sender("otp.sms.providers", n)).toList();
         this.email = List.of(sender("otp.email.provider", config.email().provider()));
+        List<Sender> all = new ArrayList<>(sms);
+        email.stream().filter(s -> !all.contains(s)).forEach(all::add);
+        this.configured = List.copyOf(all);
         List<String> problems = new ArrayList<>();
-        for (Sender s : configured()) {
+        for (Sender s : configured) {
             s.problems().forEach(p -> problems.add(p + " is required for the " + s.name() + " provider"));
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        if (LaunchMode.current() == LaunchMode.NORMAL && configured().stream().anyMatch(s -> s instanceof LogSender)) {
+        if (LaunchMode.current() == LaunchMode.NORMAL && configured.stream().anyMatch(s -> s instanceof LogSender)) {
             LOG.warn("the 'log' provider is configured: codes sent through it reach nobody."
                     + " Set otp.sms.providers and otp.email.provider for production.");
         }
     }
 
-    /** Every provider in use, once. */
-    public List<Sender> configured() {
-        List<Sender> all = new ArrayList<>(sms);
-        email.stream().filter(s -> !all.contains(s)).forEach(all::add);
-        return all;
-    }
-
     /** A configured provider by name, for its receipts. */
     public Optional<Sender> provider(String name) {
-        return configured().stream().filter(s -> s.name().equals(name)).findFirst();
+        return configured.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     public Uni<DeliveryReport> deliver(Message message) {
@@ -77,7 +75,7 @@ public class Delivery {
                                         boolean allOpen) {
         if (index == senders.size()) {
             return Uni.createFrom().failure(new DeliveryFailedException(senders.getLast().name(),
-                    out.attempts().get(), lastError, allOpen));
+                    out.attempts().get(), lastError, allOpen, Duration.ofMillis(Resilience.BREAKER_DELAY_MS)));
         }
         Sender sender = senders.get(index);
         Message m = out.message();

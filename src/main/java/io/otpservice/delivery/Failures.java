@@ -34,6 +34,13 @@ final class Failures {
         return new DeliveryException.Permanent(provider + ": " + failure.getClass().getSimpleName());
     }
 
+    /** Throws for an answer that is not a 2xx (the REST client already throws for 4xx and 5xx; this catches 3xx). */
+    static void requireSuccess(String provider, int status) {
+        if (status < 200 || status >= 300) {
+            throw byStatus(provider, status);
+        }
+    }
+
     /** 5xx and 429 are worth another try; any other 4xx is the provider refusing this message. */
     static DeliveryException byStatus(String provider, int status) {
         String reason = provider + ": HTTP " + status;

@@ -81,11 +81,7 @@ public class TwilioSender implements Sender {
                 (sid + ":" + config.authToken().orElseThrow()).getBytes(StandardCharsets.UTF_8));
         return api.send(sid, basic, form)
                 .onFailure().transform(f -> Failures.classify(name(), f))
-                .invoke(response -> {
-                    if (response.getStatus() >= 300) {
-                        throw Failures.byStatus(name(), response.getStatus());
-                    }
-                })
+                .invoke(response -> Failures.requireSuccess(name(), response.getStatus()))
                 .replaceWithVoid();
     }
 }

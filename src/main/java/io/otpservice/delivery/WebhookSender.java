@@ -90,11 +90,7 @@ public class WebhookSender implements Sender {
         String signature = WebhookSignature.sign(config.secret().orElseThrow(), now, body);
         return api.send(Long.toString(now), signature, body)
                 .onFailure().transform(f -> Failures.classify(name(), f))
-                .invoke(response -> {
-                    if (response.getStatus() >= 300) {
-                        throw Failures.byStatus(name(), response.getStatus());
-                    }
-                })
+                .invoke(response -> Failures.requireSuccess(name(), response.getStatus()))
                 .replaceWithVoid();
     }
 }

@@ -35,8 +35,6 @@ public class VerificationService {
     private static final Logger LOG = Logger.getLogger("otp.verification");
     private static final int RANDOM_ID_BYTES = 14;
     private static final int MAX_CODE_DRAWS = 5;
-    /** When every provider's circuit is open: about when a breaker lets a trial call through. */
-    private static final Duration BREAKER_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final Settings settings;
     private final OtpConfig config;
@@ -250,7 +248,7 @@ public class VerificationService {
                     LOG.warnf("delivery %s to=%s failed on every provider; the send is taken back", message.reference(),
                             v.maskedRecipient());
                     DomainException answer = failed.allCircuitsOpen()
-                            ? new DomainException.Unavailable(BREAKER_RETRY_AFTER)
+                            ? new DomainException.Unavailable(failed.breakerDelay())
                             : new DomainException.DeliveryFailed();
                     return store.unsend(v.id(), v.sends(), new StoredVerification.Delivery("failed", failed.provider(),
                                     failed.attempts(), failed.lastError()))
