@@ -4,14 +4,14 @@
 -- KEYS: 1 verification
 -- ARGV: 1 send number, 2 status, 3 provider, 4 attempts, 5 last error ('' keeps the stored value)
 local rank = {queued = 0, sent = 1, delivered = 2, failed = 2}
-local v = redis.call('HMGET', KEYS[1], 'sn', 'ds')
+local v = redis.call('HMGET', KEYS[1], F.sends, F.delivery_status)
 if not v[1] or v[1] ~= ARGV[1] then return 0 end
 local moved = (rank[ARGV[2]] or -1) > (rank[v[2]] or 0)
-if moved then redis.call('HSET', KEYS[1], 'ds', ARGV[2]) end
-if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'dp', ARGV[3]) end
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'da', ARGV[4]) end
+if moved then redis.call('HSET', KEYS[1], F.delivery_status, ARGV[2]) end
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], F.delivery_provider, ARGV[3]) end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], F.delivery_attempts, ARGV[4]) end
 -- a receipt that moves nothing (a 'failed' after 'delivered') leaves lastError alone too
-if ARGV[5] ~= '' and (moved or ARGV[3] ~= '') then redis.call('HSET', KEYS[1], 'de', ARGV[5]) end
+if ARGV[5] ~= '' and (moved or ARGV[3] ~= '') then redis.call('HSET', KEYS[1], F.delivery_error, ARGV[5]) end
 -- a send a provider took is final: what unsend.lua would have restored is no longer needed
-if ARGV[2] == 'sent' then redis.call('HDEL', KEYS[1], 'hp', 'np') end
+if ARGV[2] == 'sent' then redis.call('HDEL', KEYS[1], F.restore_code_hash, F.restore_next_resend) end
 return moved and 1 or 0

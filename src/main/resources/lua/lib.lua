@@ -1,5 +1,28 @@
 -- Shared by every script (prepended when the script is loaded). Times come from the Redis
 -- clock so every replica of the service agrees.
+
+-- The Lua half of the Lua/Java contract: hash fields (io.otpservice.store.Fields: FOO_BAR is
+-- F.foo_bar) and key names (io.otpservice.store.Keys). FieldsContractTest proves they agree.
+local F = {
+  id = 'id', status = 'st', sealed_recipient = 'rc', masked_recipient = 'mk', channel = 'ch',
+  purpose = 'pu', locale = 'lo', recipient_hash = 'rh', session_hash = 'ss', test_recipient = 't',
+  code_length = 'cl', country = 'co', code_hash = 'h1', previous_code_hash = 'h0',
+  restore_code_hash = 'hp', restore_next_resend = 'np', created_at = 'ca', expires_at = 'ea',
+  next_resend_at = 'nr', cooldown = 'cd', attempts = 'at', max_attempts = 'ma', sends = 'sn',
+  max_sends = 'ms', delivery_status = 'ds', delivery_provider = 'dp', delivery_attempts = 'da',
+  delivery_error = 'de'
+}
+
+-- Keys a script derives itself. The rule: only keys of the slot of KEYS[1], built from KEYS[1]'s
+-- own prefix ('otp:{tag}:'), so Redis Cluster, which routes a script by its KEYS, finds them on the
+-- same node. A key of another slot is always passed in KEYS by the caller.
+local K = {}
+function K.prefix(key) return string.match(key, '^(.-{.-}:)') end
+function K.verification(prefix, id) return prefix .. 'v:' .. id end
+function K.live_pointer(prefix, rh, purpose) return prefix .. 'l:' .. rh .. ':' .. purpose end
+function K.recipient_sends(prefix, rh) return prefix .. 's:' .. rh end
+function K.recipient_failures(prefix, rh) return prefix .. 'f:' .. rh end
+
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -45,5 +68,11 @@ local function ct_equal(a, b)
     diff = bit.bor(diff, bit.bxor(string.byte(a, i), string.byte(b, i)))
   end
   return diff == 0
+end
+
+-- Ends a verification: its codes are forgotten at once.
+local function finish(key, status)
+  redis.call('HSET', key, F.status, status)
+  redis.call('HDEL', key, F.code_hash, F.previous_code_hash, F.restore_code_hash, F.restore_next_resend)
 end
 

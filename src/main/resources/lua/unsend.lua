@@ -2,20 +2,26 @@
 -- as they were before it. A first send cancels its verification; a resend restores the previous
 -- codes and cooldown.
 -- KEYS: 1 verification
--- ARGV: 1 send number, 2 key prefix of the slot, 3 provider, 4 attempts, 5 last error
-local v = redis.call('HMGET', KEYS[1], 'st', 'sn', 'h0', 'hp', 'np', 'rh', 'pu', 'id')
+-- ARGV: 1 send number, 2 provider, 3 attempts, 4 last error
+local v = redis.call('HMGET', KEYS[1], F.status, F.sends, F.previous_code_hash, F.restore_code_hash,
+  F.restore_next_resend, F.recipient_hash, F.purpose, F.id)
 if not v[2] or v[2] ~= ARGV[1] then return 0 end
-redis.call('ZREM', ARGV[2] .. 's:' .. v[6], v[8] .. ':' .. ARGV[1])
-redis.call('HSET', KEYS[1], 'ds', 'failed', 'dp', ARGV[3], 'da', ARGV[4], 'de', ARGV[5])
+local prefix = K.prefix(KEYS[1])
+redis.call('ZREM', K.recipient_sends(prefix, v[6]), v[8] .. ':' .. ARGV[1])
+redis.call('HSET', KEYS[1], F.delivery_status, 'failed', F.delivery_provider, ARGV[2],
+  F.delivery_attempts, ARGV[3], F.delivery_error, ARGV[4])
 if v[1] ~= 'pending' then return 0 end
 if ARGV[1] == '1' then
-  redis.call('HSET', KEYS[1], 'st', 'canceled')
-  redis.call('HDEL', KEYS[1], 'h1', 'h0', 'hp', 'np')
-  local live = ARGV[2] .. 'l:' .. v[6] .. ':' .. v[7]
+  finish(KEYS[1], 'canceled')
+  local live = K.live_pointer(prefix, v[6], v[7])
   if redis.call('GET', live) == v[8] then redis.call('DEL', live) end
   return 1
 end
-redis.call('HSET', KEYS[1], 'sn', tonumber(ARGV[1]) - 1, 'h1', v[3], 'nr', v[5])
-if v[4] and v[4] ~= '' then redis.call('HSET', KEYS[1], 'h0', v[4]) else redis.call('HDEL', KEYS[1], 'h0') end
-redis.call('HDEL', KEYS[1], 'hp', 'np')
+redis.call('HSET', KEYS[1], F.sends, tonumber(ARGV[1]) - 1, F.code_hash, v[3], F.next_resend_at, v[5])
+if v[4] and v[4] ~= '' then
+  redis.call('HSET', KEYS[1], F.previous_code_hash, v[4])
+else
+  redis.call('HDEL', KEYS[1], F.previous_code_hash)
+end
+redis.call('HDEL', KEYS[1], F.restore_code_hash, F.restore_next_resend)
 return 1

@@ -26,16 +26,10 @@ public class Settings {
     private final OtpConfig config;
     private final List<byte[]> hmacSecrets;
     private final Map<String, Policy> policies;
-    private final List<Window> recipientSends;
-    private final List<Window> recipientFailures;
-    private final List<Window> clientCreates;
 
     public Settings(OtpConfig config) {
         this.config = config;
         this.hmacSecrets = parseSecrets(config.hmacSecrets());
-        this.recipientSends = windows("otp.limits.recipient-sends", config.limits().recipientSends());
-        this.recipientFailures = windows("otp.limits.recipient-failures", config.limits().recipientFailures());
-        this.clientCreates = windows("otp.limits.client-creates", config.limits().clientCreates());
         this.policies = policies(config);
         checkLocale("otp.default-locale", config.defaultLocale());
     }
@@ -51,18 +45,6 @@ public class Settings {
 
     public Optional<Policy> policy(String purpose) {
         return Optional.ofNullable(policies.get(purpose));
-    }
-
-    public List<Window> recipientSends() {
-        return recipientSends;
-    }
-
-    public List<Window> recipientFailures() {
-        return recipientFailures;
-    }
-
-    public List<Window> clientCreates() {
-        return clientCreates;
     }
 
     private static List<byte[]> parseSecrets(Optional<List<String>> configured) {
@@ -86,14 +68,6 @@ public class Settings {
             secrets.add(decoded);
         }
         return List.copyOf(secrets);
-    }
-
-    private static List<Window> windows(String key, String spec) {
-        try {
-            return Window.parseList(spec);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage() + " (expected e.g. 5/15m,20/24h)");
-        }
     }
 
     private static Map<String, Policy> policies(OtpConfig config) {

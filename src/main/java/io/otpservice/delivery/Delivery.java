@@ -2,6 +2,7 @@ package io.otpservice.delivery;
 
 import io.otpservice.config.OtpConfig;
 import io.otpservice.observability.Metrics;
+import io.otpservice.recipient.Channel;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -68,7 +69,7 @@ public class Delivery {
     public Uni<DeliveryReport> deliver(Message message) {
         Templates.Content content = templates.render(message);
         Outgoing out = new Outgoing(message, content.subject(), content.text(), content.html(), new AtomicInteger());
-        return attempt("sms".equals(message.channel()) ? sms : email, 0, out, null, true);
+        return attempt(message.channel() == Channel.SMS ? sms : email, 0, out, null, true);
     }
 
     private Uni<DeliveryReport> attempt(List<Sender> senders, int index, Outgoing out, String lastError,
@@ -83,7 +84,7 @@ public class Delivery {
         int before = out.attempts().get();
         return sender.send(out)
                 .map(ok -> {
-                    metrics.sent(m.channel(), sender.name(), "sent", elapsed(start));
+                    metrics.sent(m.channel().wire(), sender.name(), "sent", elapsed(start));
                     return new DeliveryReport(sender.name(), out.attempts().get(), lastError);
                 })
                 .onFailure().recoverWithUni(failure -> {
@@ -92,7 +93,7 @@ public class Delivery {
                     String reason = failure instanceof CircuitBreakerOpenException && !open
                             ? sender.name() + ": failed, then its circuit opened"
                             : Failures.describe(sender.name(), failure);
-                    metrics.sent(m.channel(), sender.name(), open ? "circuit_open" : "failed", elapsed(start));
+                    metrics.sent(m.channel().wire(), sender.name(), open ? "circuit_open" : "failed", elapsed(start));
                     LOG.warnf("delivery %s to=%s via %s failed: %s%s", m.reference(), m.maskedRecipient(),
                             sender.name(), reason, index + 1 < senders.size() ? "; trying the next provider" : "");
                     return attempt(senders, index + 1, out, reason, allOpen && open);

@@ -26,11 +26,11 @@ public class LogSender implements Sender {
         out.tried();
         Message m = out.message();
         if (devMode) {
-            LOG.infof("[dev] %s to %s (%s, %s, %s):%n%s%s", m.channel(), m.maskedRecipient(), m.purpose(), m.locale(),
+            LOG.infof("[dev] %s to %s (%s, %s, %s):%n%s%s", m.channel().wire(), m.maskedRecipient(), m.purpose(), m.locale(),
                     m.reference(), out.subject() == null ? "" : "Subject: " + out.subject() + "\n", out.text());
         } else {
             LOG.infof("%s to %s (%s, %s) written to the log provider; the text is shown in dev mode only",
-                    m.channel(), m.maskedRecipient(), m.purpose(), m.reference());
+                    m.channel().wire(), m.maskedRecipient(), m.purpose(), m.reference());
         }
         return Uni.createFrom().voidItem();
     }

@@ -1,6 +1,7 @@
 package io.otpservice.delivery;
 
 import io.otpservice.config.OtpConfig;
+import io.otpservice.recipient.Channel;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.Variant;
@@ -69,7 +70,7 @@ public class Templates {
 
     public Content render(Message m) {
         long minutes = Math.max(1, (m.validFor().toSeconds() + 59) / 60);
-        if ("sms".equals(m.channel())) {
+        if (m.channel() == Channel.SMS) {
             String text = render(m, "body.txt", minutes).strip();
             if (webotpDomain.isPresent()) {
                 // WebOTP: the last line lets the browser offer the code to the right origin only
@@ -82,8 +83,8 @@ public class Templates {
     }
 
     private String render(Message m, String part, long minutes) {
-        Template template = find(m.channel(), m.purpose(), m.locale(), part).orElseThrow(
-                () -> new IllegalStateException("no template " + m.channel() + "/" + part));
+        Template template = find(m.channel().wire(), m.purpose(), m.locale(), part).orElseThrow(
+                () -> new IllegalStateException("no template " + m.channel().wire() + "/" + part));
         return template.data("code", m.code()).data("minutes", minutes).data("purpose", m.purpose()).render();
     }
 

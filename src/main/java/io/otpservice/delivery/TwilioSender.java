@@ -1,6 +1,7 @@
 package io.otpservice.delivery;
 
 import io.otpservice.config.OtpConfig;
+import io.otpservice.delivery.receipt.Callbacks;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
@@ -54,11 +55,6 @@ public class TwilioSender implements Sender {
         return missing;
     }
 
-    /** The shared secret that signs Twilio's status callbacks. */
-    public Optional<String> authToken() {
-        return config.authToken();
-    }
-
     @Override
     @Timeout(SMS_TIMEOUT_MS)
     @Retry(maxRetries = MAX_RETRIES, delay = RETRY_DELAY_MS, jitter = RETRY_JITTER_MS, maxDuration = RETRY_MAX_DURATION_MS,
@@ -74,8 +70,8 @@ public class TwilioSender implements Sender {
         config.messagingServiceSid().ifPresentOrElse(sid -> form.add("MessagingServiceSid", sid),
                 () -> form.add("From", config.from().orElseThrow()));
         form.add("Body", out.text());
-        publicUrl.ifPresent(url -> form.add("StatusCallback",
-                url + "/v1/delivery-callbacks/twilio?ref=" + out.message().reference()));
+        Callbacks.url(publicUrl, name()).ifPresent(url -> form.add("StatusCallback",
+                url + "?ref=" + out.message().reference()));
         String sid = config.accountSid().orElseThrow();
         String basic = "Basic " + Base64.getEncoder().encodeToString(
                 (sid + ":" + config.authToken().orElseThrow()).getBytes(StandardCharsets.UTF_8));

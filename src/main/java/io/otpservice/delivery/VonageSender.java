@@ -2,6 +2,7 @@ package io.otpservice.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otpservice.config.OtpConfig;
+import io.otpservice.delivery.receipt.Callbacks;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
@@ -50,11 +51,6 @@ public class VonageSender implements Sender {
         return missing;
     }
 
-    /** The secret that signs Vonage's delivery receipts. */
-    public Optional<String> signatureSecret() {
-        return config.signatureSecret();
-    }
-
     @Override
     @Timeout(SMS_TIMEOUT_MS)
     @Retry(maxRetries = MAX_RETRIES, delay = RETRY_DELAY_MS, jitter = RETRY_JITTER_MS, maxDuration = RETRY_MAX_DURATION_MS,
@@ -73,9 +69,9 @@ public class VonageSender implements Sender {
         form.add("text", out.text());
         form.add("type", Gsm7.fits(out.text()) ? "text" : "unicode");
         form.add("client-ref", out.message().reference());
-        publicUrl.ifPresent(url -> {
+        Callbacks.url(publicUrl, name()).ifPresent(url -> {
             form.add("status-report-req", "1");
-            form.add("callback", url + "/v1/delivery-callbacks/vonage");
+            form.add("callback", url);
         });
         return api.send(form)
                 .onFailure().transform(f -> Failures.classify(name(), f))

@@ -57,11 +57,6 @@ public class WebhookSender implements Sender {
         return missing;
     }
 
-    /** The shared secret of requests and receipts. */
-    public Optional<String> secret() {
-        return config.secret();
-    }
-
     @Override
     @Timeout(SMS_TIMEOUT_MS)
     @Retry(maxRetries = MAX_RETRIES, delay = RETRY_DELAY_MS, jitter = RETRY_JITTER_MS, maxDuration = RETRY_MAX_DURATION_MS,
@@ -75,7 +70,7 @@ public class WebhookSender implements Sender {
         Message m = out.message();
         ObjectNode payload = json.createObjectNode()
                 .put("reference", m.reference())
-                .put("channel", m.channel())
+                .put("channel", m.channel().wire())
                 .put("to", m.recipient())
                 .put("text", out.text())
                 .put("locale", m.locale())

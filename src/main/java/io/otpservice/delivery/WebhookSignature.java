@@ -18,7 +18,7 @@ public final class WebhookSignature {
 
     public static final String TIMESTAMP_HEADER = "X-Otp-Timestamp";
     public static final String SIGNATURE_HEADER = "X-Otp-Signature";
-    static final Duration TOLERANCE = Duration.ofMinutes(5);
+    public static final Duration TOLERANCE = Duration.ofMinutes(5);
 
     private WebhookSignature() {
     }
@@ -38,7 +38,7 @@ public final class WebhookSignature {
         return constantTimeEquals(sign(secret, ts, body), signature.trim());
     }
 
-    static byte[] hmac(String algorithm, String secret, String data) {
+    public static byte[] hmac(String algorithm, String secret, String data) {
         try {
             Mac mac = Mac.getInstance(algorithm);
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
@@ -48,7 +48,7 @@ public final class WebhookSignature {
         }
     }
 
-    static boolean constantTimeEquals(String expected, String given) {
+    public static boolean constantTimeEquals(String expected, String given) {
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -4,12 +4,19 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import jakarta.inject.Singleton;
 
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Idempotency-Key records: claimed while the first request runs, then holding its response.
- * The record is {@code p:<fingerprint>} while running and {@code d:<fingerprint>:<status>:<body>} after.
+ * Idempotency-Key records: claimed while the first request runs, then holding its answer. The record
+ * is {@code p:<fingerprint>} while running and {@code d:<fingerprint>:<created 1|0>:<verification>}
+ * after, the verification as form-encoded hash fields (hashes and sealed values only, as in its hash).
  */
 @Singleton
 public class IdempotencyStore {
@@ -17,15 +24,18 @@ public class IdempotencyStore {
     public sealed interface Claim permits Claimed, Replay, InProgress, Mismatch {
     }
 
+    /** The key is new: this request runs, and completes or releases the key. */
     public record Claimed() implements Claim {
     }
 
-    public record Replay(int status, String body) implements Claim {
+    /** The first request with this key finished: its answer. */
+    public record Replay(boolean created, StoredVerification verification) implements Claim {
     }
 
     public record InProgress() implements Claim {
     }
 
+    /** The key was used for another request. */
     public record Mismatch() implements Claim {
     }
 
@@ -41,25 +51,41 @@ public class IdempotencyStore {
             if (held == null) {
                 return new Claimed();
             }
-            String value = held.toString();
-            String[] parts = value.split(":", 4);
+            String[] parts = held.toString().split(":", 4);
             if (!parts[1].equals(fingerprint)) {
                 return new Mismatch();
             }
             if (parts[0].equals("p")) {
                 return new InProgress();
             }
-            return new Replay(Integer.parseInt(parts[2]), parts[3]);
+            return new Replay("1".equals(parts[2]), StoredVerification.from(decode(parts[3])));
         });
     }
 
-    public Uni<Void> complete(String keyHash, String fingerprint, int status, String body, Duration ttl) {
-        return scripts.command(Command.SET, Keys.idempotency(keyHash), "d:" + fingerprint + ":" + status + ":" + body,
+    public Uni<Void> complete(String keyHash, String fingerprint, boolean created, StoredVerification answer,
+                              Duration ttl) {
+        return scripts.command(Command.SET, Keys.idempotency(keyHash),
+                "d:" + fingerprint + ":" + (created ? "1" : "0") + ":" + encode(answer.toFields()),
                 "PX", Long.toString(ttl.toMillis())).replaceWithVoid();
     }
 
     /** The first request failed: forget the key so the caller may retry with it. */
     public Uni<Void> release(String keyHash) {
         return scripts.command(Command.DEL, Keys.idempotency(keyHash)).replaceWithVoid();
+    }
+
+    private static String encode(Map<String, String> fields) {
+        return fields.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static Map<String, String> decode(String text) {
+        Map<String, String> fields = new HashMap<>();
+        for (String pair : text.split("&")) {
+            int eq = pair.indexOf('=');
+            fields.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return fields;
     }
 }

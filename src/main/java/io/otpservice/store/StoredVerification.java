@@ -1,19 +1,23 @@
 package io.otpservice.store;
 
+import io.otpservice.recipient.Channel;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+
+import static io.otpservice.store.Fields.*;
 
 /** A verification as Redis holds it (codes and session only as hashes, the recipient sealed). */
 public record StoredVerification(
-        String id,
-        String status,
+        VerificationId id,
+        Status status,
         String sealedRecipient,
         String maskedRecipient,
-        String channel,
+        Channel channel,
         String purpose,
         String locale,
         String recipientHash,
@@ -30,13 +34,77 @@ public record StoredVerification(
         Instant nextResendAt,
         Delivery delivery) {
 
+    /** Where a verification is in its life; only {@link #PENDING} accepts checks and resends. */
+    public enum Status {
+        PENDING, APPROVED, CANCELED, EXPIRED, FAILED;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Status fromWire(String wire) {
+            return valueOf(wire.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** How the current send is going: it only moves forward, queued → sent → delivered | failed. */
+    public enum DeliveryStatus {
+        QUEUED, SENT, DELIVERED, FAILED;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static DeliveryStatus fromWire(String wire) {
+            return valueOf(wire.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** The delivery of the current send: which provider took it, after how many calls, the last error. */
+    public record Delivery(DeliveryStatus status, String provider, int attempts, String lastError) {
+    }
+
     public StoredVerification withDelivery(Delivery newDelivery) {
         return new StoredVerification(id, status, sealedRecipient, maskedRecipient, channel, purpose, locale,
                 recipientHash, testRecipient, sessionHash, codeLength, country, createdAt, expiresAt, attempts, maxAttempts,
                 sends, maxSends, nextResendAt, newDelivery);
     }
 
-    public record Delivery(String status, String provider, int attempts, String lastError) {
+    /** The hash fields this verification is stored as (the code hashes excepted: they are never read back). */
+    Map<String, String> toFields() {
+        Map<String, String> f = new HashMap<>();
+        f.put(ID, id.value());
+        f.put(STATUS, status.wire());
+        put(f, SEALED_RECIPIENT, sealedRecipient);
+        f.put(MASKED_RECIPIENT, maskedRecipient);
+        f.put(CHANNEL, channel.wire());
+        f.put(PURPOSE, purpose);
+        f.put(LOCALE, locale);
+        f.put(RECIPIENT_HASH, recipientHash);
+        if (testRecipient) {
+            f.put(TEST_RECIPIENT, "1");
+        }
+        put(f, SESSION_HASH, sessionHash);
+        f.put(CODE_LENGTH, Integer.toString(codeLength));
+        f.put(COUNTRY, country);
+        f.put(CREATED_AT, Long.toString(createdAt.toEpochMilli()));
+        f.put(EXPIRES_AT, Long.toString(expiresAt.toEpochMilli()));
+        f.put(ATTEMPTS, Integer.toString(attempts));
+        f.put(MAX_ATTEMPTS, Integer.toString(maxAttempts));
+        f.put(SENDS, Integer.toString(sends));
+        f.put(MAX_SENDS, Integer.toString(maxSends));
+        f.put(NEXT_RESEND_AT, Long.toString(nextResendAt.toEpochMilli()));
+        f.put(DELIVERY_STATUS, delivery.status().wire());
+        put(f, DELIVERY_PROVIDER, delivery.provider());
+        f.put(DELIVERY_ATTEMPTS, Integer.toString(delivery.attempts()));
+        put(f, DELIVERY_ERROR, delivery.lastError());
+        return f;
+    }
+
+    private static void put(Map<String, String> f, String field, String value) {
+        if (value != null) {
+            f.put(field, value);
+        }
     }
 
     /** From the flat field/value list of HGETALL. */
@@ -58,13 +126,15 @@ public record StoredVerification(
 
     static StoredVerification from(Map<String, String> f) {
         return new StoredVerification(
-                f.get("id"), f.get("st"), f.get("rc"), f.get("mk"), f.get("ch"), f.get("pu"), f.get("lo"),
-                f.get("rh"), "1".equals(f.get("t")), f.get("ss"), integer(f.get("cl")), f.getOrDefault("co", ""),
-                millis(f.get("ca")), millis(f.get("ea")),
-                integer(f.get("at")), integer(f.get("ma")), integer(f.get("sn")), integer(f.get("ms")),
-                millis(f.get("nr")),
-                new Delivery(f.getOrDefault("ds", "queued"), blankToNull(f.get("dp")), integer(f.get("da")),
-                        blankToNull(f.get("de"))));
+                new VerificationId(f.get(ID)), Status.fromWire(f.get(STATUS)), f.get(SEALED_RECIPIENT),
+                f.get(MASKED_RECIPIENT), Channel.fromWire(f.get(CHANNEL)).orElseThrow(), f.get(PURPOSE), f.get(LOCALE),
+                f.get(RECIPIENT_HASH), "1".equals(f.get(TEST_RECIPIENT)), f.get(SESSION_HASH), integer(f.get(CODE_LENGTH)),
+                f.getOrDefault(COUNTRY, ""), millis(f.get(CREATED_AT)), millis(f.get(EXPIRES_AT)),
+                integer(f.get(ATTEMPTS)), integer(f.get(MAX_ATTEMPTS)), integer(f.get(SENDS)), integer(f.get(MAX_SENDS)),
+                millis(f.get(NEXT_RESEND_AT)),
+                new Delivery(DeliveryStatus.fromWire(f.getOrDefault(DELIVERY_STATUS, "queued")),
+                        blankToNull(f.get(DELIVERY_PROVIDER)), integer(f.get(DELIVERY_ATTEMPTS)),
+                        blankToNull(f.get(DELIVERY_ERROR))));
     }
 
     private static Instant millis(String value) {

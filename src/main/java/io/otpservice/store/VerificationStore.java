@@ -1,10 +1,15 @@
 package io.otpservice.store;
 
-import io.otpservice.config.Window;
+import io.otpservice.ratelimit.Limit;
+import io.otpservice.ratelimit.Limits;
+import io.otpservice.ratelimit.Window;
+import io.otpservice.recipient.Channel;
+import io.otpservice.store.ScriptResults.*;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,73 +22,113 @@ import java.util.Optional;
 public class VerificationStore {
 
     private final ScriptRunner scripts;
+    private final Limits limits;
+    /** Redis Cluster: a script may only touch keys of one slot, so the client's create is counted apart. */
+    private final boolean cluster;
 
-    public VerificationStore(ScriptRunner scripts) {
+    public VerificationStore(ScriptRunner scripts, Limits limits,
+                             @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone")
+                             String clientType) {
         this.scripts = scripts;
+        this.limits = limits;
+        this.cluster = "cluster".equalsIgnoreCase(clientType);
     }
 
     /** Everything a create needs; hashes and sealed values only. */
-    public record NewVerification(String id, String recipientHash, String sealedRecipient, String maskedRecipient,
-                                  String channel, String purpose, String locale, String sessionHash,
-                                  String country, boolean testRecipient, Duration ttl, int codeLength,
-                                  int maxAttempts,
-                                  int maxSends, Duration cooldown, String codeHash) {
-    }
-
-    /** A create to count against a client's windows; {@code member} is unique per event. */
-    public record ClientCount(String key, List<Window> windows, String member) {
+    public record NewVerification(VerificationId id, String recipientHash, String sealedRecipient,
+                                  String maskedRecipient, Channel channel, String purpose, String locale,
+                                  String sessionHash, String country, boolean testRecipient, Duration ttl,
+                                  int codeLength, int maxAttempts, int maxSends, Duration cooldown, String codeHash) {
     }
 
     /**
-     * Creates a verification. With {@code client}, the client's create is counted in the same
-     * script call (one round trip): only on a single Redis, since that key lives in another slot.
+     * Creates a verification, counting the create against the client's windows ({@code clientHash}
+     * names the client; {@code member} is unique to this create). On a single Redis both happen in one
+     * script call; on Redis Cluster the client's log is in another slot, so it is counted first with a
+     * call of its own. The answers are the same either way.
      */
-    public Uni<Outcome> create(NewVerification v, List<Window> sendWindows, List<Window> failureWindows,
-                               Optional<ClientCount> client) {
+    public Uni<CreateResult> create(NewVerification v, String clientHash, String member) {
+        return create(v, clientHash, member, !cluster);
+    }
+
+    Uni<CreateResult> create(NewVerification v, String clientHash, String member, boolean oneCall) {
+        String clientKey = Keys.clientCreates(clientHash);
+        if (oneCall) {
+            return createScript(v, Optional.of(clientKey), member);
+        }
+        return countEvent(clientKey, limits.clientCreates(), member).chain(wait -> wait.isZero()
+                ? createScript(v, Optional.empty(), member)
+                : Uni.createFrom().item(new Limited(Limit.CLIENT_CREATES, wait, null, null)));
+    }
+
+    private Uni<CreateResult> createScript(NewVerification v, Optional<String> clientKey, String member) {
         String rh = v.recipientHash();
         List<String> keys = new ArrayList<>(List.of(Keys.livePointer(rh, v.purpose()), Keys.recipientSends(rh),
                 Keys.recipientFailures(rh), Keys.verification(v.id())));
-        client.ifPresent(c -> keys.add(c.key()));
-        List<String> args = new ArrayList<>(List.of(v.id(), v.sessionHash() == null ? "" : v.sessionHash(),
-                Window.toScriptArg(sendWindows), Window.toScriptArg(failureWindows), v.testRecipient() ? "1" : "0",
-                Long.toString(v.ttl().toMillis()), Integer.toString(v.maxAttempts()), Integer.toString(v.maxSends()),
-                Long.toString(v.cooldown().toMillis()), v.codeHash(), v.sealedRecipient(), v.maskedRecipient(),
-                v.channel(), v.purpose(), v.locale(), rh, Keys.slotPrefix(Keys.tag(rh)), Integer.toString(v.codeLength()),
-                v.country()));
-        args.add(client.map(c -> Window.toScriptArg(c.windows())).orElse(""));
-        args.add(client.map(ClientCount::member).orElse(""));
-        return scripts.run("create", keys, args).map(r -> "created".equals(r.get(0).toString())
-                ? created(v, Instant.ofEpochMilli(r.get(1).toLong())) : outcome(r));
+        clientKey.ifPresent(keys::add);
+        List<String> args = new ArrayList<>(List.of(v.id().value(), nullToEmpty(v.sessionHash()),
+                Window.toScriptArg(limits.recipientSends()), Window.toScriptArg(limits.recipientFailures()),
+                v.testRecipient() ? "1" : "0", Long.toString(v.ttl().toMillis()), Integer.toString(v.maxAttempts()),
+                Integer.toString(v.maxSends()), Long.toString(v.cooldown().toMillis()), v.codeHash(),
+                v.sealedRecipient(), v.maskedRecipient(), v.channel().wire(), v.purpose(), v.locale(), rh,
+                Integer.toString(v.codeLength()), v.country()));
+        args.add(clientKey.isPresent() ? Window.toScriptArg(limits.clientCreates()) : "");
+        args.add(clientKey.isPresent() ? member : "");
+        return scripts.run("create", keys, args).map(r -> switch (r.get(0).toString()) {
+            case "created" -> new Created(created(v, Instant.ofEpochMilli(r.get(1).toLong())));
+            case "existing" -> new Existing(StoredVerification.from(r.get(2)));
+            case "resend" -> new ResendExisting(new VerificationId(r.get(1).toString()));
+            case "rate-limited" -> limited(r);
+            default -> throw unknown("create", r);
+        });
     }
 
     /** The verification the create script wrote, from what was sent to it and the Redis time it was written at. */
-    private static Outcome created(NewVerification v, Instant now) {
-        StoredVerification stored = new StoredVerification(v.id(), "pending", v.sealedRecipient(), v.maskedRecipient(),
-                v.channel(), v.purpose(), v.locale(), v.recipientHash(), v.testRecipient(), v.sessionHash(),
-                v.codeLength(), v.country(), now, now.plus(v.ttl()), 0, v.maxAttempts(), 1, v.maxSends(),
-                now.plus(v.cooldown()), new StoredVerification.Delivery(v.testRecipient() ? "sent" : "queued",
+    private static StoredVerification created(NewVerification v, Instant now) {
+        return new StoredVerification(v.id(), StoredVerification.Status.PENDING, v.sealedRecipient(),
+                v.maskedRecipient(), v.channel(), v.purpose(), v.locale(), v.recipientHash(), v.testRecipient(),
+                v.sessionHash(), v.codeLength(), v.country(), now, now.plus(v.ttl()), 0, v.maxAttempts(), 1,
+                v.maxSends(), now.plus(v.cooldown()), new StoredVerification.Delivery(v.testRecipient()
+                ? StoredVerification.DeliveryStatus.SENT : StoredVerification.DeliveryStatus.QUEUED,
                 v.testRecipient() ? "test-recipient" : null, 0, null));
-        return new Outcome(Outcome.Kind.CREATED, stored, now, null, null, 0, null, v.channel(), v.purpose());
     }
 
-    public Uni<Outcome> resend(String id, String codeHash, List<Window> sendWindows, List<Window> failureWindows) {
-        List<String> args = List.of(Window.toScriptArg(sendWindows), Window.toScriptArg(failureWindows), codeHash,
-                Keys.slotPrefix(Ids.tag(id)));
-        return scripts.run("resend", List.of(Keys.verification(id)), args).map(VerificationStore::outcome);
+    public Uni<ResendResult> resend(VerificationId id, String codeHash) {
+        List<String> args = List.of(Window.toScriptArg(limits.recipientSends()),
+                Window.toScriptArg(limits.recipientFailures()), codeHash);
+        return scripts.run("resend", List.of(Keys.verification(id)), args).map(r -> switch (r.get(0).toString()) {
+            case "resent" -> new Resent(StoredVerification.from(r.get(2)));
+            case "same-code" -> new SameCode();
+            case "not-found" -> new NotFound();
+            case "resend-too-soon" -> new ResendTooSoon(millis(r, 1));
+            case "max-sends" -> new Limited(Limit.VERIFICATION_SENDS, millis(r, 1), null, null);
+            case "rate-limited" -> limited(r);
+            default -> throw unknown("resend", r);
+        });
     }
 
-    public Uni<Outcome> check(String id, List<String> sessionCandidates, List<String> codeCandidates,
-                              List<Window> failureWindows) {
+    /** Checks a code: each candidate list holds the value hashed under every configured secret. */
+    public Uni<CheckResult> check(VerificationId id, List<String> sessionCandidates, List<String> codeCandidates) {
         List<String> args = new ArrayList<>();
-        args.add(Window.toScriptArg(failureWindows));
-        args.add(Keys.slotPrefix(Ids.tag(id)));
+        args.add(Window.toScriptArg(limits.recipientFailures()));
         args.add(String.join(",", sessionCandidates));
         args.addAll(codeCandidates);
-        return scripts.run("check", List.of(Keys.verification(id)), args).map(VerificationStore::outcome);
+        return scripts.run("check", List.of(Keys.verification(id)), args).map(r -> switch (r.get(0).toString()) {
+            case "approved" -> new Approved(StoredVerification.from(r.get(2)));
+            case "incorrect" -> new Incorrect(r.get(1).toInteger(), channel(r, 2), r.get(3).toString());
+            case "too-many-attempts" -> new TooManyAttempts(millis(r, 1), channel(r, 2), r.get(3).toString());
+            case "not-found" -> new NotFound();
+            case "rate-limited" -> limited(r);
+            default -> throw unknown("check", r);
+        });
     }
 
-    public Uni<Outcome> cancel(String id) {
-        return scripts.run("cancel", List.of(Keys.verification(id)), List.of()).map(VerificationStore::outcome);
+    public Uni<CancelResult> cancel(VerificationId id) {
+        return scripts.run("cancel", List.of(Keys.verification(id)), List.of()).map(r -> switch (r.get(0).toString()) {
+            case "canceled" -> new Canceled();
+            case "not-found" -> new NotFound();
+            default -> throw unknown("cancel", r);
+        });
     }
 
     /**
@@ -91,9 +136,9 @@ public class VerificationStore {
      * state never moves back and a report about an older send changes nothing. Null fields keep
      * their stored value. True when the state moved.
      */
-    public Uni<Boolean> recordDelivery(String id, int send, StoredVerification.Delivery delivery) {
+    public Uni<Boolean> recordDelivery(VerificationId id, int send, StoredVerification.Delivery delivery) {
         return scripts.run("delivery", List.of(Keys.verification(id)), List.of(Integer.toString(send),
-                        delivery.status(), nullToEmpty(delivery.provider()),
+                        delivery.status().wire(), nullToEmpty(delivery.provider()),
                         delivery.attempts() > 0 ? Integer.toString(delivery.attempts()) : "",
                         nullToEmpty(delivery.lastError())))
                 .map(r -> r.toInteger() == 1);
@@ -103,15 +148,15 @@ public class VerificationStore {
      * Takes back send number {@code send}, which no provider took: it leaves the recipient's send log,
      * a first send cancels the verification, a resend brings back the previous codes and cooldown.
      */
-    public Uni<Void> unsend(String id, int send, StoredVerification.Delivery failed) {
+    public Uni<Void> unsend(VerificationId id, int send, StoredVerification.Delivery failed) {
         return scripts.run("unsend", List.of(Keys.verification(id)), List.of(Integer.toString(send),
-                        Keys.slotPrefix(Ids.tag(id)), nullToEmpty(failed.provider()),
-                        Integer.toString(failed.attempts()), nullToEmpty(failed.lastError())))
+                        nullToEmpty(failed.provider()), Integer.toString(failed.attempts()),
+                        nullToEmpty(failed.lastError())))
                 .replaceWithVoid();
     }
 
     /** The verification, unless unknown or past its expiry. */
-    public Uni<Optional<StoredVerification>> find(String id) {
+    public Uni<Optional<StoredVerification>> find(VerificationId id) {
         return scripts.command(Command.HGETALL, Keys.verification(id)).map(r -> {
             if (r == null || r.size() == 0) {
                 return Optional.<StoredVerification>empty();
@@ -122,9 +167,9 @@ public class VerificationStore {
     }
 
     /** The id of the live verification of a recipient and purpose, if any. */
-    public Uni<Optional<String>> liveId(String recipientHash, String purpose) {
+    public Uni<Optional<VerificationId>> liveId(String recipientHash, String purpose) {
         return scripts.command(Command.GET, Keys.livePointer(recipientHash, purpose))
-                .map(r -> Optional.ofNullable(r).map(Response::toString));
+                .map(r -> Optional.ofNullable(r).map(Response::toString).flatMap(VerificationId::parse));
     }
 
     /** Counts one event against the windows; the wait until allowed, zero when counted. */
@@ -133,41 +178,22 @@ public class VerificationStore {
                 .map(r -> Duration.ofMillis(r.toLong()));
     }
 
-    private static Outcome outcome(Response r) {
-        String kind = r.get(0).toString();
-        return switch (kind) {
-            case "existing" -> withVerification(Outcome.Kind.EXISTING, r);
-            case "resent" -> withVerification(Outcome.Kind.RESENT, r);
-            case "approved" -> withVerification(Outcome.Kind.APPROVED, r);
-            case "resend" -> new Outcome(Outcome.Kind.RESEND_EXISTING, null, null, null, null, 0, r.get(1).toString(),
-                    null, null);
-            case "canceled" -> Outcome.of(Outcome.Kind.CANCELED);
-            case "not-found" -> Outcome.of(Outcome.Kind.NOT_FOUND);
-            case "same-code" -> Outcome.of(Outcome.Kind.SAME_CODE);
-            case "incorrect" -> new Outcome(Outcome.Kind.INCORRECT, null, null, null, null, r.get(1).toInteger(), null,
-                    text(r, 2), text(r, 3));
-            case "too-many-attempts" -> waiting(Outcome.Kind.TOO_MANY_ATTEMPTS, r, null);
-            case "resend-too-soon" -> waiting(Outcome.Kind.RESEND_TOO_SOON, r, null);
-            case "max-sends" -> waiting(Outcome.Kind.MAX_SENDS, r, "verification-sends");
-            case "rate-limited" -> new Outcome(Outcome.Kind.RATE_LIMITED, null, null,
-                    Duration.ofMillis(Math.max(0, r.get(1).toLong())), r.get(2).toString(), 0, null, null, null);
-            default -> throw new IllegalStateException("unknown script outcome " + kind);
-        };
+    /** {'rate-limited', wait ms, limit[, channel, purpose]} */
+    private static Limited limited(Response r) {
+        return new Limited(Limit.fromWire(r.get(2).toString()), millis(r, 1),
+                r.size() > 3 ? channel(r, 3) : null, r.size() > 4 ? r.get(4).toString() : null);
     }
 
-    private static Outcome withVerification(Outcome.Kind kind, Response r) {
-        StoredVerification v = StoredVerification.from(r.get(2));
-        return new Outcome(kind, v, Instant.ofEpochMilli(r.get(1).toLong()), null, null, 0, null, v.channel(), v.purpose());
+    private static Duration millis(Response r, int i) {
+        return Duration.ofMillis(Math.max(0, r.get(i).toLong()));
     }
 
-    private static Outcome waiting(Outcome.Kind kind, Response r, String limit) {
-        return new Outcome(kind, null, null, Duration.ofMillis(Math.max(0, r.get(1).toLong())), limit, 0, null,
-                text(r, 2), text(r, 3));
+    private static Channel channel(Response r, int i) {
+        return Channel.fromWire(r.get(i).toString()).orElseThrow();
     }
 
-    /** Element i of a script answer as text, or null when absent. */
-    private static String text(Response r, int i) {
-        return r.size() > i && r.get(i) != null ? r.get(i).toString() : null;
+    private static IllegalStateException unknown(String script, Response r) {
+        return new IllegalStateException(script + ".lua answered " + r.get(0));
     }
 
     private static String nullToEmpty(String s) {

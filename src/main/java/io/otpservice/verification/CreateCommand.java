@@ -1,9 +1,14 @@
 package io.otpservice.verification;
 
 import io.otpservice.config.Policy;
+import io.otpservice.recipient.Recipient;
 
-/** A validated create: everything normalised. {@code session} may be null. */
-record CreateCommand(Recipient recipient, Policy policy, String locale, String session, String clientAddress) {
+/**
+ * A validated create, everything normalised. {@code session} may be null; {@code clientAddress} is
+ * the address the per-client limit counts; {@code caller} names the API key.
+ */
+public record CreateCommand(Recipient recipient, Policy policy, String locale, String session, String clientAddress,
+                            String caller) {
 
     @Override
     public String toString() {

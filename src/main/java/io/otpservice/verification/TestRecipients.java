@@ -1,6 +1,9 @@
 package io.otpservice.verification;
 
 import io.otpservice.config.OtpConfig;
+import io.otpservice.recipient.Channel;
+import io.otpservice.recipient.Recipient;
+import io.otpservice.recipient.Recipients;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -36,9 +39,11 @@ public class TestRecipients {
             if (!code.matches("[0-9]{4,10}")) {
                 throw new IllegalArgumentException(key + ": the code must be 4-10 digits");
             }
-            String[] why = new String[1];
-            Recipient recipient = recipients.parse(Recipients.inferChannel(to), to, why)
-                    .orElseThrow(() -> new IllegalArgumentException(key + ": the recipient " + why[0]));
+            Recipient recipient = switch (recipients.parse(Channel.of(to), to)) {
+                case Recipients.Valid valid -> valid.recipient();
+                case Recipients.Invalid invalid -> throw new IllegalArgumentException(key + ": the recipient "
+                        + invalid.reason());
+            };
             codes.put(recipient.normalised(), code);
             LOG.warnf("TEST RECIPIENT %s: no delivery, fixed code, no send windows. Remove it unless this is "
                     + "a load test or a review account.", recipient.masked());

@@ -264,8 +264,9 @@ class DeliveryTest extends ApiTest {
                 .containsPattern("ft_circuitbreaker_state_current\\{method=\"io.otpservice.delivery.TwilioSender.send\",state=\"open\"\\} 1.0");
 
         SmsProvidersResource.acceptEverything();
-        await().pollDelay(Duration.ofMillis(1_600)).atMost(Duration.ofSeconds(5)).until(() -> true);
-        create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("twilio"));
+        // the breaker lets a trial call through once its delay (1.5 s here) is over, on the next send
+        await().pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                .until(() -> "twilio".equals(create(newPhone()).then().statusCode(201).extract().path("delivery.provider")));
         assertThat(breakers.currentState("twilio")).isEqualTo(CircuitBreakerState.CLOSED);
     }
 
@@ -312,7 +313,7 @@ class DeliveryTest extends ApiTest {
         String phone = newPhone();
         String id = create(phone).then().statusCode(201).extract().path("id");
         String first = smsCodesSentTo(phone, 1).getFirst();
-        await().pollDelay(Duration.ofMillis(1_100)).atMost(Duration.ofSeconds(3)).until(() -> true); // the 1 s cooldown
+        cooldownOver(id);
 
         allProvidersAnswer(400);
         resend(id).then().statusCode(502).body("code", equalTo("delivery-failed"));

@@ -65,6 +65,6 @@ class TemplatesTest extends ApiTest {
     }
 
     private static Message message(String channel, String locale, String code) {
-        return new Message("VE0000", "VE0000.1", channel, "x", "x", code, locale, "default", Duration.ofMinutes(10));
+        return new Message("VE0000", "VE0000.1", io.otpservice.recipient.Channel.fromWire(channel).orElseThrow(), "x", "x", code, locale, "default", Duration.ofMinutes(10));
     }
 }

@@ -6,6 +6,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.otpservice.store.Fields;
+import io.otpservice.store.Keys;
+import io.otpservice.store.VerificationId;
+import io.quarkus.redis.datasource.RedisDataSource;
+import jakarta.inject.Inject;
 import jakarta.mail.internet.MimeMessage;
 
 import java.time.Duration;
@@ -30,6 +35,10 @@ import static org.awaitility.Awaitility.await;
 @WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = SmsProvidersResource.class, scope = TestResourceScope.GLOBAL)
 public abstract class ApiTest {
+
+    /** The suite's Redis, for reading what the service stored and for moving its clock. */
+    @Inject
+    protected RedisDataSource redis;
 
     public static final String KEY = "test-key";
     /** Every raw recipient the suite used, and every code it received. */
@@ -175,5 +184,26 @@ public abstract class ApiTest {
             throw new AssertionError("no code in a message");
         }
         return m.group(1);
+    }
+
+    /** The Redis key of a verification. */
+    protected static String verificationKey(String id) {
+        return Keys.verification(new VerificationId(id));
+    }
+
+    /**
+     * Moves a verification's resend cooldown into the past, as if it had been waited out: the next
+     * resend's cooldown is still counted from the Redis clock, doubling as usual.
+     */
+    protected void cooldownOver(String id) {
+        redis.hash(String.class).hset(verificationKey(id), Fields.NEXT_RESEND_AT, "0");
+    }
+
+    /** Ends a verification's TTL now, as Redis would at its expiry: the verification and its live pointer go. */
+    protected void expireNow(String id) {
+        String key = verificationKey(id);
+        Map<String, String> fields = redis.hash(String.class).hgetall(key);
+        redis.key().pexpire(Keys.livePointer(fields.get(Fields.RECIPIENT_HASH), fields.get(Fields.PURPOSE)), 1);
+        redis.key().pexpire(key, 1);
     }
 }

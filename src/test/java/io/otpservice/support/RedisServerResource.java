@@ -1,6 +1,6 @@
 package io.otpservice.support;
 
-import io.otpservice.store.RedisProcess;
+import io.otpservice.dev.RedisProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;

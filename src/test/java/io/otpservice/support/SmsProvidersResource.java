@@ -2,7 +2,7 @@ package io.otpservice.support;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.ConsoleNotifier;
-import io.otpservice.store.RedisProcess;
+import io.otpservice.dev.RedisProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;

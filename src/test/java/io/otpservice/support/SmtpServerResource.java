@@ -2,7 +2,7 @@ package io.otpservice.support;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.otpservice.store.RedisProcess;
+import io.otpservice.dev.RedisProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;

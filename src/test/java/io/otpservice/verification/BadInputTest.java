@@ -28,8 +28,6 @@ class BadInputTest extends ApiTest {
     private static final String OK_TO = "alice@example.com";
     private static String pendingId;
 
-    @Inject
-    RedisDataSource redis;
 
     record Case(String name, String method, String path, String contentType, String body, Map<String, String> headers,
                 int status, String code) {

@@ -25,8 +25,6 @@ class RaceTest extends ApiTest {
 
     private static final int N = 50;
 
-    @Inject
-    RedisDataSource redis;
 
     @Test
     void fiftyConcurrentRightChecksApproveExactlyOnce() throws Exception {

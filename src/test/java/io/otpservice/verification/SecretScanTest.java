@@ -36,8 +36,6 @@ class SecretScanTest extends ApiTest {
 
     private static final Pattern MAILED_CODE = Pattern.compile("code is (?:<strong>)?([0-9]{4,10})");
 
-    @Inject
-    RedisDataSource redis;
 
     @Test
     void noCodeOrRecipientLeaksIntoLogsOrRedis() throws IOException {

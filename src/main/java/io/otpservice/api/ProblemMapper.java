@@ -1,0 +1,112 @@
+package io.otpservice.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.otpservice.delivery.receipt.ReceiptRejected;
+import io.otpservice.store.StoreUnavailableException;
+import io.otpservice.verification.VerificationException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The one place where failures become RFC 9457 problem answers. */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response lifecycle(VerificationException e) {
+        return respond(Problem.of(e));
+    }
+
+    @ServerExceptionMapper
+    public Response edge(ApiException e) {
+        return respond(Problem.of(e));
+    }
+
+    @ServerExceptionMapper
+    public Response receipt(ReceiptRejected e) {
+        return respond(Problem.of(e));
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(StoreUnavailableException e) {
+        return respond(Problem.of(e));
+    }
+
+    /** Jackson's binding errors; ahead of the built-in mapper, whose body echoes the input. */
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatch(MismatchedInputException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response json(JsonProcessingException e) {
+        return edge(new ApiException.InvalidRequest("The body is not the JSON this endpoint takes.",
+                List.of(jsonError(e))));
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json);
+        }
+        Problem problem = switch (status) {
+            case 404 -> Problem.of("not-found", 404, "Not found", "No such endpoint.");
+            case 405 -> Problem.of("method-not-allowed", 405, "Method not allowed",
+                    "This endpoint does not take this method; see the Allow header.");
+            case 413 -> Problem.of(new ApiException.PayloadTooLarge(BodyLimit.MAX_BYTES));
+            case 415 -> Problem.of("unsupported-media-type", 415, "Unsupported media type",
+                    e instanceof NotSupportedException ? "Send the body as application/json." : "Unsupported media type.");
+            case 406 -> Problem.of("not-acceptable", 406, "Not acceptable", "This endpoint answers application/json.");
+            default -> status >= 400 && status < 500
+                    ? Problem.of(new ApiException.InvalidRequest("The request was not accepted.", List.of()))
+                    : null;
+        };
+        if (problem == null) {
+            return unexpected(e);
+        }
+        Response response = respond(problem);
+        if (status == 405 && e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null) {
+            return Response.fromResponse(response)
+                    .header(HttpHeaders.ALLOW, e.getResponse().getHeaderString(HttpHeaders.ALLOW)).build();
+        }
+        return response;
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("Unexpected failure", e);
+        return respond(Problem.of("internal", 500, "Internal error", "An unexpected error occurred."));
+    }
+
+    static Response respond(Problem problem) {
+        Response.ResponseBuilder builder = Response.status(problem.status()).entity(problem).type(Problem.MEDIA_TYPE);
+        if (problem.retryAfterSeconds() != null) {
+            builder.header(HttpHeaders.RETRY_AFTER, problem.retryAfterSeconds());
+        }
+        return builder.build();
+    }
+
+    private static FieldError jsonError(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            return new FieldError(u.getPropertyName(), "unknown field");
+        }
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            String field = m.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            return new FieldError(field, "wrong type: expected a string");
+        }
+        return new FieldError("body", "malformed JSON");
+    }
+}

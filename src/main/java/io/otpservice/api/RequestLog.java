@@ -1,0 +1,97 @@
+package io.otpservice.api;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import io.otpservice.delivery.receipt.Callbacks;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One log line per API request outcome: operation, verification id, masked recipient, outcome, HTTP
+ * status and duration, as MDC fields (JSON members in production). Never a code, key or raw recipient.
+ */
+public class RequestLog {
+
+    private static final Logger LOG = Logger.getLogger("otp.request");
+    private static final String START = "otp.request.start";
+    private static final Pattern ID = Pattern.compile("/v1/verifications/(VE[0-9a-f]{32})");
+
+    @ServerRequestFilter(preMatching = true)
+    public void start(ContainerRequestContext request) {
+        request.setProperty(START, System.nanoTime());
+    }
+
+    @ServerResponseFilter
+    public void log(ContainerRequestContext request, ContainerResponseContext response) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/v1/")) {
+            return;
+        }
+        Object start = request.getProperty(START);
+        long micros = start instanceof Long nanos ? (System.nanoTime() - nanos) / 1000 : -1;
+        String operation = operation(request.getMethod(), path);
+        String id = null;
+        String to = null;
+        String outcome;
+        Object entity = response.getEntity();
+        if (entity instanceof VerificationView view) {
+            id = view.id();
+            to = view.to();
+            outcome = switch (operation) {
+                case "create" -> response.getStatus() == 201 ? "created" : "existing";
+                case "resend" -> "resent";
+                default -> view.status();
+            };
+        } else if (entity instanceof Problem problem) {
+            outcome = problem.code();
+        } else {
+            outcome = response.getStatus() != 204 ? Integer.toString(response.getStatus())
+                    : "cancel".equals(operation) ? "canceled" : "accepted";
+        }
+        if (id == null) {
+            Matcher m = ID.matcher(path);
+            id = m.find() ? m.group(1) : null;
+        }
+        MDC.put("op", operation);
+        MDC.put("outcome", outcome);
+        MDC.put("status", Integer.toString(response.getStatus()));
+        MDC.put("durationMs", String.format(java.util.Locale.ROOT, "%.3f", micros / 1000.0));
+        if (id != null) {
+            MDC.put("id", id);
+        }
+        if (to != null) {
+            MDC.put("to", to);
+        }
+        try {
+            LOG.infof("%s %s%s -> %s %d in %.1f ms", operation, id == null ? "" : id + " ", to == null ? "" : "to=" + to,
+                    outcome, response.getStatus(), micros / 1000.0);
+        } finally {
+            for (String key : new String[]{"op", "outcome", "status", "durationMs", "id", "to"}) {
+                MDC.remove(key);
+            }
+        }
+    }
+
+    private static String operation(String method, String path) {
+        if (path.startsWith(Callbacks.PATH + "/")) {
+            return "receipt";
+        }
+        if (path.endsWith("/check") || path.startsWith("/v1/verification-checks")) {
+            return "check";
+        }
+        if (path.endsWith("/resend")) {
+            return "resend";
+        }
+        return switch (method) {
+            case "POST" -> "create";
+            case "DELETE" -> "cancel";
+            case "GET" -> "read";
+            default -> method.toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+}

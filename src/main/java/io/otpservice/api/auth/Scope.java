@@ -1,0 +1,21 @@
+package io.otpservice.api.auth;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** The API-key scope a resource method requires. */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Scope {
+
+    String SEND = "verify:send";
+    String CHECK = "verify:check";
+    String READ = "verify:read";
+    String CANCEL = "verify:cancel";
+    /** Lets a key assert the end user's address in {@code clientIp}. */
+    String CLIENT_IP = "client-ip";
+
+    String value();
+}

@@ -1,0 +1,51 @@
+package io.otpservice.delivery.receipt;
+
+import io.otpservice.config.OtpConfig;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.otpservice.delivery.receipt.ReceiptParsing.*;
+
+/**
+ * Twilio status callbacks: form fields signed with {@code X-Twilio-Signature} over the URL Twilio
+ * called, which is {@code otp.public-url} plus the callback path and our {@code ref} query.
+ */
+@Singleton
+public class TwilioReceipts implements ReceiptReader {
+
+    private final Optional<String> authToken;
+    private final Optional<String> publicUrl;
+
+    public TwilioReceipts(OtpConfig config) {
+        this.authToken = config.sms().twilio().authToken();
+        this.publicUrl = config.publicUrl();
+    }
+
+    @Override
+    public String provider() {
+        return "twilio";
+    }
+
+    @Override
+    public Receipt read(IncomingReceipt in) {
+        Map<String, List<String>> params = form(in.body());
+        String query = in.rawQuery() == null || in.rawQuery().isEmpty() ? "" : "?" + in.rawQuery();
+        String url = Callbacks.url(publicUrl, provider()).orElse(in.requestUrl()) + query;
+        if (!ReceiptSignatures.twilio(authToken.orElseThrow(ReceiptRejected.BadSignature::new), url, params,
+                in.header().apply("X-Twilio-Signature"))) {
+            throw new ReceiptRejected.BadSignature();
+        }
+        Optional<Receipt.Status> status = switch (first(params, "MessageStatus")) {
+            case "delivered" -> Optional.of(Receipt.Status.DELIVERED);
+            case "undelivered", "failed" -> Optional.of(Receipt.Status.FAILED);
+            case "accepted", "queued", "sending", "sent" -> Optional.of(Receipt.Status.SENT);
+            case null, default -> Optional.empty();
+        };
+        String code = first(params, "ErrorCode");
+        return new Receipt(first(form(in.rawQuery()), "ref"), status,
+                code == null ? null : "twilio: error " + digits(code));
+    }
+}

@@ -1,0 +1,56 @@
+package io.otpservice.delivery.receipt;
+
+import io.otpservice.config.OtpConfig;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.otpservice.delivery.receipt.ReceiptParsing.*;
+
+/**
+ * Vonage delivery receipts, as query, form or JSON fields; signed either with the {@code sig} field
+ * (SHA-256 HMAC) or a signed JWT in {@code Authorization: Bearer}.
+ */
+@Singleton
+public class VonageReceipts implements ReceiptReader {
+
+    private final Optional<String> signatureSecret;
+    private final ObjectMapper json;
+
+    public VonageReceipts(OtpConfig config, ObjectMapper json) {
+        this.signatureSecret = config.sms().vonage().signatureSecret();
+        this.json = json;
+    }
+
+    @Override
+    public String provider() {
+        return "vonage";
+    }
+
+    @Override
+    public Receipt read(IncomingReceipt in) {
+        Map<String, String> params = new HashMap<>(firstValues(form(in.rawQuery())));
+        params.putAll(isJson(in.contentType()) ? flatJson(json, in.body()) : firstValues(form(in.body())));
+        String secret = signatureSecret.orElseThrow(ReceiptRejected.BadSignature::new);
+        String authorization = in.header().apply("Authorization");
+        boolean valid = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? ReceiptSignatures.vonageJwt(secret, authorization.substring(7).trim(), in.body(), Instant.now())
+                : ReceiptSignatures.vonageSig(secret, params, Instant.now());
+        if (!valid) {
+            throw new ReceiptRejected.BadSignature();
+        }
+        Optional<Receipt.Status> status = switch (params.getOrDefault("status", "")) {
+            case "delivered" -> Optional.of(Receipt.Status.DELIVERED);
+            case "failed", "rejected", "expired" -> Optional.of(Receipt.Status.FAILED);
+            case "accepted", "buffered" -> Optional.of(Receipt.Status.SENT);
+            default -> Optional.empty();
+        };
+        String code = params.get("err-code");
+        return new Receipt(params.get("client-ref"), status,
+                code == null || "0".equals(code) ? null : "vonage: err-code " + digits(code));
+    }
+}

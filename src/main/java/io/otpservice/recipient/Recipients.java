@@ -1,0 +1,109 @@
+package io.otpservice.recipient;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import jakarta.inject.Singleton;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Validates and normalises recipients: phones with libphonenumber, e-mail addresses by RFC 5321 limits. */
+@Singleton
+public class Recipients {
+
+    static final String BULLETS = "•••";
+    private static final int MAX_EMAIL = 254;
+    private static final int MAX_LOCAL = 64;
+    private static final Pattern PHONE_CHARS = Pattern.compile("\\+[0-9 ()./-]{4,30}");
+    private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern TLD = Pattern.compile("[a-z]{2,63}|xn--[a-z0-9-]{1,59}");
+
+    private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+
+    /** What parsing a {@code to} gave: a recipient, or the reason it is not one (never quoting it). */
+    public sealed interface Parsed {
+    }
+
+    public record Valid(Recipient recipient) implements Parsed {
+    }
+
+    public record Invalid(String reason) implements Parsed {
+    }
+
+    public Parsed parse(Channel channel, String to) {
+        String[] why = new String[1];
+        Optional<Recipient> parsed = channel == Channel.EMAIL ? email(to, why) : phone(to, why);
+        return parsed.<Parsed>map(Valid::new).orElseGet(() -> new Invalid(why[0]));
+    }
+
+    private Optional<Recipient> phone(String to, String[] why) {
+        String trimmed = to.strip();
+        if (!PHONE_CHARS.matcher(trimmed).matches()) {
+            why[0] = "must be a phone number in E.164 form, e.g. +14155550100";
+            return Optional.empty();
+        }
+        PhoneNumber number;
+        try {
+            number = phones.parse(trimmed, "ZZ");
+        } catch (NumberParseException e) {
+            why[0] = "must be a phone number in E.164 form, e.g. +14155550100";
+            return Optional.empty();
+        }
+        if (!phones.isValidNumber(number)) {
+            why[0] = "is not a valid phone number";
+            return Optional.empty();
+        }
+        String e164 = phones.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+        String region = Optional.ofNullable(phones.getRegionCodeForNumber(number)).orElse("ZZ");
+        return Optional.of(new Recipient(Channel.SMS, e164, maskPhone(e164, number.getCountryCode()), region));
+    }
+
+    private Optional<Recipient> email(String to, String[] why) {
+        String address = to.strip();
+        if (address.length() > MAX_EMAIL) {
+            why[0] = "must be an e-mail address of at most " + MAX_EMAIL + " characters";
+            return Optional.empty();
+        }
+        int at = address.lastIndexOf('@');
+        if (at <= 0 || at != address.indexOf('@') || at == address.length() - 1) {
+            why[0] = "must be a plain e-mail address such as name@example.com (no display name)";
+            return Optional.empty();
+        }
+        String local = address.substring(0, at);
+        String domain = address.substring(at + 1).toLowerCase(Locale.ROOT);
+        if (local.length() > MAX_LOCAL || !LOCAL_PART.matcher(local).matches()) {
+            why[0] = "has an invalid local part (before the @)";
+            return Optional.empty();
+        }
+        String[] labels = domain.split("\\.", -1);
+        boolean domainOk = labels.length >= 2 && TLD.matcher(labels[labels.length - 1]).matches();
+        for (String label : labels) {
+            domainOk &= LABEL.matcher(label).matches();
+        }
+        if (!domainOk) {
+            why[0] = "has an invalid domain (after the @)";
+            return Optional.empty();
+        }
+        String normalised = local.toLowerCase(Locale.ROOT) + "@" + domain;
+        return Optional.of(new Recipient(Channel.EMAIL, normalised, maskEmail(normalised), ""));
+    }
+
+    /** +14155550100 → +1••••••0100: the country code and the last four digits. */
+    static String maskPhone(String e164, int countryCode) {
+        String cc = Integer.toString(countryCode);
+        String national = e164.substring(1 + cc.length());
+        int shown = Math.min(4, Math.max(0, national.length() - 4));
+        return "+" + cc + "•".repeat(national.length() - shown) + national.substring(national.length() - shown);
+    }
+
+    /** alice@example.com → a•••e@example.com. */
+    static String maskEmail(String address) {
+        int at = address.indexOf('@');
+        String local = address.substring(0, at);
+        String last = local.length() > 2 ? local.substring(local.length() - 1) : "";
+        return local.charAt(0) + BULLETS + last + address.substring(at);
+    }
+}

@@ -1,0 +1,57 @@
+package io.otpservice.store;
+
+/**
+ * The fields of a verification's Redis hash: one half of the Lua/Java contract. The other half is
+ * the {@code F} table in {@code lua/lib.lua}, which the scripts use instead of literal names; the
+ * constant {@code FOO_BAR} here is {@code F.foo_bar} there, and {@code FieldsContractTest} proves
+ * the two agree. Names are two letters because there is one hash per verification in memory.
+ */
+public final class Fields {
+
+    /** The verification id, {@code VE…}. */
+    public static final String ID = "id";
+    /** pending, approved, canceled or failed (expired is a pending one past {@link #EXPIRES_AT}). */
+    public static final String STATUS = "st";
+    /** The recipient, AES-GCM sealed (a resend must reach it again). */
+    public static final String SEALED_RECIPIENT = "rc";
+    /** The recipient as the API shows it. */
+    public static final String MASKED_RECIPIENT = "mk";
+    public static final String CHANNEL = "ch";
+    public static final String PURPOSE = "pu";
+    public static final String LOCALE = "lo";
+    /** HMAC of the normalised recipient: names the recipient's keys. */
+    public static final String RECIPIENT_HASH = "rh";
+    /** HMAC of the session the verification is bound to; absent when none. */
+    public static final String SESSION_HASH = "ss";
+    /** "1" for a test recipient; absent otherwise. */
+    public static final String TEST_RECIPIENT = "t";
+    public static final String CODE_LENGTH = "cl";
+    /** ISO country of a phone number; "" for e-mail. */
+    public static final String COUNTRY = "co";
+    /** HMAC of the current code; deleted when the verification ends. */
+    public static final String CODE_HASH = "h1";
+    /** HMAC of the previous code (still valid after one resend). */
+    public static final String PREVIOUS_CODE_HASH = "h0";
+    /** What a failed resend restores: the code hash before it, and its cooldown end. */
+    public static final String RESTORE_CODE_HASH = "hp";
+    public static final String RESTORE_NEXT_RESEND = "np";
+    /** Times in Unix milliseconds, from the Redis clock. */
+    public static final String CREATED_AT = "ca";
+    public static final String EXPIRES_AT = "ea";
+    public static final String NEXT_RESEND_AT = "nr";
+    /** The first resend cooldown in ms; it doubles with each send. */
+    public static final String COOLDOWN = "cd";
+    public static final String ATTEMPTS = "at";
+    public static final String MAX_ATTEMPTS = "ma";
+    /** Sends so far, the first one included; the number of the current send. */
+    public static final String SENDS = "sn";
+    public static final String MAX_SENDS = "ms";
+    /** Delivery of the current send: queued, sent, delivered or failed; provider; calls; last error. */
+    public static final String DELIVERY_STATUS = "ds";
+    public static final String DELIVERY_PROVIDER = "dp";
+    public static final String DELIVERY_ATTEMPTS = "da";
+    public static final String DELIVERY_ERROR = "de";
+
+    private Fields() {
+    }
+}

@@ -1,5 +1,0 @@
-package io.otpservice.verification;
-
-/** Body of POST /v1/verification-checks: the live verification of {@code to} and {@code purpose}. */
-public record CheckByRecipientRequest(String to, String purpose, String code, String session) {
-}

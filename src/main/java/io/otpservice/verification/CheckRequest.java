@@ -1,5 +1,0 @@
-package io.otpservice.verification;
-
-/** Body of POST /v1/verifications/{id}/check. */
-public record CheckRequest(String code, String session) {
-}

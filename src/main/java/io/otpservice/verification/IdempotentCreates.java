@@ -1,0 +1,55 @@
+package io.otpservice.verification;
+
+import io.otpservice.code.Hasher;
+import io.otpservice.config.OtpConfig;
+import io.otpservice.store.IdempotencyStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+
+/**
+ * Creates under an {@code Idempotency-Key}: the same key from the same API key within the TTL answers
+ * what the first request answered and sends nothing; the same key for another request is a conflict.
+ * A first request that fails releases the key, so the caller may retry with it.
+ */
+@Singleton
+public class IdempotentCreates {
+
+    private final VerificationService lifecycle;
+    private final IdempotencyStore idempotency;
+    private final Hasher hasher;
+    private final Duration ttl;
+
+    public IdempotentCreates(VerificationService lifecycle, IdempotencyStore idempotency, Hasher hasher,
+                             OtpConfig config) {
+        this.lifecycle = lifecycle;
+        this.idempotency = idempotency;
+        this.hasher = hasher;
+        this.ttl = config.idempotency().ttl();
+    }
+
+    /** {@code idempotencyKey} null: a plain create. */
+    public Uni<VerificationService.Created> create(CreateCommand command, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return lifecycle.create(command);
+        }
+        lifecycle.admit(command); // a refused create claims nothing
+        String keyHash = hasher.opaque("idempotency", command.caller() + "\n" + idempotencyKey);
+        String fingerprint = hasher.opaque("fingerprint", String.join("\n", command.recipient().normalised(),
+                command.recipient().channel().wire(), command.policy().name(), command.locale(),
+                command.session() == null ? "" : command.session()));
+        return idempotency.claim(keyHash, fingerprint, ttl).chain(claim -> switch (claim) {
+            case IdempotencyStore.Claimed c -> lifecycle.create(command)
+                    .call(created -> idempotency.complete(keyHash, fingerprint, created.created(),
+                            created.verification(), ttl))
+                    .onFailure().call(() -> idempotency.release(keyHash));
+            case IdempotencyStore.Replay r -> Uni.createFrom().item(
+                    new VerificationService.Created(r.created(), r.verification()));
+            case IdempotencyStore.InProgress p -> Uni.createFrom().failure(new VerificationException.IdempotencyConflict(
+                    "A request with this Idempotency-Key is still in progress."));
+            case IdempotencyStore.Mismatch m -> Uni.createFrom().failure(new VerificationException.IdempotencyConflict(
+                    "This Idempotency-Key was used for a different request."));
+        });
+    }
+}
