@@ -1,5 +1,6 @@
 package io.otpservice.config;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 
@@ -14,7 +15,8 @@ import java.util.Optional;
 
 /**
  * The configuration parsed and checked once at start. A bad value throws a
- * {@link IllegalArgumentException} naming the key (never the value: it may be a secret).
+ * {@link ConfigurationException} naming the key (never the value: it may be a secret), which Quarkus
+ * prints as one plain line and exits.
  */
 @Singleton
 @Startup
@@ -50,7 +52,7 @@ public class Settings {
     private static List<byte[]> parseSecrets(Optional<List<String>> configured) {
         List<String> values = configured.orElse(List.of());
         if (values.isEmpty()) {
-            throw new IllegalArgumentException("otp.hmac-secrets: required, a list of base64 secrets of at least "
+            throw new ConfigurationException("otp.hmac-secrets: required, a list of base64 secrets of at least "
                     + MIN_SECRET_BYTES + " bytes (e.g. from 'openssl rand -base64 32')");
         }
         List<byte[]> secrets = new ArrayList<>();
@@ -59,10 +61,10 @@ public class Settings {
             try {
                 decoded = Base64.getDecoder().decode(values.get(i).trim());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("otp.hmac-secrets[" + i + "]: not valid base64");
+                throw new ConfigurationException("otp.hmac-secrets[" + i + "]: not valid base64");
             }
             if (decoded.length < MIN_SECRET_BYTES) {
-                throw new IllegalArgumentException("otp.hmac-secrets[" + i + "]: " + decoded.length
+                throw new ConfigurationException("otp.hmac-secrets[" + i + "]: " + decoded.length
                         + " bytes, at least " + MIN_SECRET_BYTES + " are required");
             }
             secrets.add(decoded);
@@ -76,7 +78,7 @@ public class Settings {
                 config.maxAttempts(), config.maxSends()));
         config.purposes().forEach((name, p) -> {
             if (!name.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
-                throw new IllegalArgumentException("otp.purposes." + name
+                throw new ConfigurationException("otp.purposes." + name
                         + ": a purpose name is 1-32 of a-z, 0-9, '-' and '_'");
             }
             Policy base = result.get(DEFAULT_PURPOSE);
@@ -90,7 +92,7 @@ public class Settings {
         try {
             new Locale.Builder().setLanguageTag(tag);
         } catch (IllformedLocaleException e) {
-            throw new IllegalArgumentException(key + ": '" + tag + "' is not a BCP 47 language tag");
+            throw new ConfigurationException(key + ": '" + tag + "' is not a BCP 47 language tag");
         }
     }
 }

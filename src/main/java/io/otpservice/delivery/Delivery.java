@@ -1,5 +1,6 @@
 package io.otpservice.delivery;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.otpservice.config.OtpConfig;
 import io.otpservice.observability.Metrics;
 import io.otpservice.recipient.Channel;
@@ -53,7 +54,7 @@ public class Delivery {
             s.problems().forEach(p -> problems.add(p + " is required for the " + s.name() + " provider"));
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
+            throw new ConfigurationException(String.join("; ", problems));
         }
         if (LaunchMode.current() == LaunchMode.NORMAL && configured.stream().anyMatch(s -> s instanceof LogSender)) {
             LOG.warn("the 'log' provider is configured: codes sent through it reach nobody."
@@ -103,7 +104,7 @@ public class Delivery {
     private Sender sender(String key, String name) {
         Sender sender = byName.get(name);
         if (sender == null) {
-            throw new IllegalArgumentException(key + ": provider '" + name + "' is not available in this build");
+            throw new ConfigurationException(key + ": provider '" + name + "' is not available in this build");
         }
         return sender;
     }

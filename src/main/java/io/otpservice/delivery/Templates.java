@@ -1,5 +1,6 @@
 package io.otpservice.delivery;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.otpservice.config.OtpConfig;
 import io.otpservice.recipient.Channel;
 import io.quarkus.qute.Engine;
@@ -143,7 +144,7 @@ public class Templates {
 
     private static Map<String, Template> load(Engine engine, Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("otp.templates.dir: " + dir + " is not a directory");
+            throw new ConfigurationException("otp.templates.dir: " + dir + " is not a directory");
         }
         Map<String, Template> found = new HashMap<>();
         try (Stream<Path> files = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {

@@ -1,5 +1,6 @@
 package io.otpservice.ratelimit;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.otpservice.config.OtpConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
@@ -37,7 +38,7 @@ public class Limits {
         try {
             return Window.parseList(spec);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage() + " (expected e.g. 5/15m,20/24h)");
+            throw new ConfigurationException(key + ": " + e.getMessage() + " (expected e.g. 5/15m,20/24h)");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.otpservice.token;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.otpservice.config.OtpConfig;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
@@ -70,7 +71,7 @@ public class TokenIssuer {
                 ECPublicKey old = SigningKeys.fromPublicPem(previous.get(i));
                 keys.add(published(old, SigningKeys.thumbprint(old)));
             } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("otp.token.previous-public-keys[" + i
+                throw new ConfigurationException("otp.token.previous-public-keys[" + i
                         + "]: not an EC P-256 public key in PEM");
             }
         }
@@ -113,7 +114,7 @@ public class TokenIssuer {
             try {
                 return SigningKeys.fromPrivatePem(config.signingKey().get());
             } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("otp.token.signing-key: not an EC P-256 private key in PKCS#8 PEM "
+                throw new ConfigurationException("otp.token.signing-key: not an EC P-256 private key in PKCS#8 PEM "
                         + "(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)");
             }
         }
@@ -122,7 +123,7 @@ public class TokenIssuer {
                     + "verify after a restart");
             return SigningKeys.generate();
         }
-        throw new IllegalArgumentException("otp.token.signing-key: required, an EC P-256 private key in PKCS#8 PEM "
+        throw new ConfigurationException("otp.token.signing-key: required, an EC P-256 private key in PKCS#8 PEM "
                 + "(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)");
     }
 }

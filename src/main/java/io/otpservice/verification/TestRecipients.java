@@ -1,5 +1,6 @@
 package io.otpservice.verification;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.otpservice.config.OtpConfig;
 import io.otpservice.recipient.Channel;
 import io.otpservice.recipient.Recipient;
@@ -32,16 +33,16 @@ public class TestRecipients {
             int split = entry.lastIndexOf(':');
             String key = "otp.test-recipients[" + i + "]";
             if (split <= 0) {
-                throw new IllegalArgumentException(key + ": expected to:code, e.g. +15005550006:123456");
+                throw new ConfigurationException(key + ": expected to:code, e.g. +15005550006:123456");
             }
             String to = entry.substring(0, split);
             String code = entry.substring(split + 1);
             if (!code.matches("[0-9]{4,10}")) {
-                throw new IllegalArgumentException(key + ": the code must be 4-10 digits");
+                throw new ConfigurationException(key + ": the code must be 4-10 digits");
             }
             Recipient recipient = switch (recipients.parse(Channel.of(to), to)) {
                 case Recipients.Valid valid -> valid.recipient();
-                case Recipients.Invalid invalid -> throw new IllegalArgumentException(key + ": the recipient "
+                case Recipients.Invalid invalid -> throw new ConfigurationException(key + ": the recipient "
                         + invalid.reason());
             };
             codes.put(recipient.normalised(), code);

@@ -32,7 +32,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public final class Kustomize {
 
     private static final Set<String> FIELDS = Set.of("apiVersion", "kind", "resources", "namespace", "labels",
-            "images", "patches", "configMapGenerator", "secretGenerator", "generatorOptions");
+            "images", "patches", "configMapGenerator", "secretGenerator", "generatorOptions", "components");
     private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job");
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
             "CustomResourceDefinition", "PersistentVolume", "StorageClass", "PriorityClass");
@@ -70,6 +70,19 @@ public final class Kustomize {
                 resources.addAll(build(path));
             } else {
                 loadYaml(path).forEach(doc -> resources.add(map(doc)));
+            }
+        }
+
+        // a Component (kind: Component) that only lists resources adds them, as kustomize does
+        for (Object entry : list(k.get("components"))) {
+            Path path = dir.resolve(str(entry)).normalize();
+            Map<String, Object> component = map(loadYaml(kustomizationFile(path)).getFirst());
+            if (!"Component".equals(component.get("kind")) || !Set.of("apiVersion", "kind", "resources")
+                    .containsAll(component.keySet())) {
+                throw new UnsupportedOperationException(path + ": only components of resources are implemented");
+            }
+            for (Object resource : list(component.get("resources"))) {
+                loadYaml(path.resolve(str(resource))).forEach(doc -> resources.add(map(doc)));
             }
         }
 

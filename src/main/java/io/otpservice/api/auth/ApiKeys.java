@@ -1,6 +1,9 @@
 package io.otpservice.api.auth;
 
 import io.otpservice.config.OtpConfig;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
@@ -13,13 +16,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** API keys are configured as SHA-256 hashes; a presented key is hashed and looked up. */
+/**
+ * API keys are configured as SHA-256 hashes; a presented key is hashed and looked up. Outside dev mode
+ * the service does not start without one: it would answer 401 to everything.
+ */
 @Singleton
+@Startup
 public class ApiKeys {
 
     private final Map<String, Caller> byHash = new HashMap<>();
 
     public ApiKeys(OtpConfig config) {
+        if (config.apiKeys().isEmpty() && LaunchMode.current() != LaunchMode.DEVELOPMENT) {
+            throw new ConfigurationException("otp.api-keys: required, at least one key: set "
+                    + "OTP_API_KEYS_<NAME>_HASH (the SHA-256 of the key, hex) and OTP_API_KEYS_<NAME>_SCOPES");
+        }
         config.apiKeys().forEach((name, key) ->
                 byHash.put(key.hash().toLowerCase(Locale.ROOT), new Caller(name, Set.copyOf(key.scopes()))));
     }
