@@ -228,6 +228,20 @@ public interface OtpConfig {
         @WithDefault("2s")
         @DurationMin(millis = 10) @DurationMax(minutes = 1)
         Duration timeout();
+
+        /**
+         * How long a state change that ends a verification (approve, fail, cancel) waits for a replica
+         * to acknowledge it ({@code WAIT}), when its master has one; past it the answer is 503. Shorter
+         * than {@code timeout}.
+         */
+        @WithDefault("500ms")
+        @DurationMin(millis = 1) @DurationMax(seconds = 30)
+        Duration replicaAckTimeout();
+
+        /** How often the Redis Cluster slot map and each master's replicas are read again. */
+        @WithDefault("1s")
+        @DurationMin(millis = 100) @DurationMax(minutes = 1)
+        Duration topologyRefresh();
     }
 
     interface Token {

@@ -34,6 +34,10 @@ public class Settings {
         this.hmacSecrets = parseSecrets(config.hmacSecrets());
         this.policies = policies(config);
         checkLocale("otp.default-locale", config.defaultLocale());
+        if (config.redis().replicaAckTimeout().compareTo(config.redis().timeout()) >= 0) {
+            throw new ConfigurationException("otp.redis.replica-ack-timeout: must be shorter than otp.redis.timeout ("
+                    + config.redis().timeout().toMillis() + " ms), which bounds the whole call");
+        }
     }
 
     public OtpConfig config() {

@@ -47,6 +47,18 @@ public final class RedisProcess {
         }
     }
 
+    /** Starts a server on {@code port} (a Redis Cluster node also needs {@code port + 10000} free for its bus). */
+    public static RedisProcess launchOn(int port, String... extraArgs) {
+        try {
+            RedisProcess redis = new RedisProcess(binary(), port, Files.createTempDirectory("otp-redis-"),
+                    List.of(extraArgs));
+            redis.start();
+            return redis;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts (again) on the same port, e.g. after {@link #stop()}. */
     public synchronized void start() {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),

@@ -113,22 +113,24 @@ public class VerificationStore {
         args.add(Window.toScriptArg(limits.recipientFailures()));
         args.add(String.join(",", sessionCandidates));
         args.addAll(codeCandidates);
-        return scripts.run("check", List.of(Keys.verification(id)), args).map(r -> switch (r.get(0).toString()) {
-            case "approved" -> new Approved(StoredVerification.from(r.get(2)));
-            case "incorrect" -> new Incorrect(r.get(1).toInteger(), channel(r, 2), r.get(3).toString());
-            case "too-many-attempts" -> new TooManyAttempts(millis(r, 1), channel(r, 2), r.get(3).toString());
-            case "not-found" -> new NotFound();
-            case "rate-limited" -> limited(r);
-            default -> throw unknown("check", r);
-        });
+        return scripts.run("check", List.of(Keys.verification(id)), args, VerificationStore::checkEnds)
+                .map(r -> switch (r.get(0).toString()) {
+                    case "approved" -> new Approved(StoredVerification.from(r.get(2)));
+                    case "incorrect" -> new Incorrect(r.get(1).toInteger(), channel(r, 2), r.get(3).toString());
+                    case "too-many-attempts" -> new TooManyAttempts(millis(r, 1), channel(r, 2), r.get(3).toString());
+                    case "not-found" -> new NotFound();
+                    case "rate-limited" -> limited(r);
+                    default -> throw unknown("check", r);
+                });
     }
 
     public Uni<CancelResult> cancel(VerificationId id) {
-        return scripts.run("cancel", List.of(Keys.verification(id)), List.of()).map(r -> switch (r.get(0).toString()) {
-            case "canceled" -> new Canceled();
-            case "not-found" -> new NotFound();
-            default -> throw unknown("cancel", r);
-        });
+        return scripts.run("cancel", List.of(Keys.verification(id)), List.of(), r -> "canceled".equals(r.get(0).toString()))
+                .map(r -> switch (r.get(0).toString()) {
+                    case "canceled" -> new Canceled();
+                    case "not-found" -> new NotFound();
+                    default -> throw unknown("cancel", r);
+                });
     }
 
     /**
@@ -151,8 +153,14 @@ public class VerificationStore {
     public Uni<Void> unsend(VerificationId id, int send, StoredVerification.Delivery failed) {
         return scripts.run("unsend", List.of(Keys.verification(id)), List.of(Integer.toString(send),
                         nullToEmpty(failed.provider()), Integer.toString(failed.attempts()),
-                        nullToEmpty(failed.lastError())))
+                        nullToEmpty(failed.lastError())), r -> send == 1 && r.toInteger() == 1)
                 .replaceWithVoid();
+    }
+
+    /** Approved, or failed by its last attempt: a failover must not bring it back as pending. */
+    private static boolean checkEnds(Response r) {
+        String answer = r.get(0).toString();
+        return answer.equals("approved") || answer.equals("too-many-attempts");
     }
 
     /** The verification, unless unknown or past its expiry. */

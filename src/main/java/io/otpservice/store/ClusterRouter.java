@@ -1,0 +1,427 @@
+package io.otpservice.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.jboss.logging.Logger;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Redis Cluster routing of our own, over one standalone Vert.x client (with its own connection pool)
+ * per master. A call goes to the master of its key's hash slot and nowhere else, so a dead or hung
+ * node costs the calls of its own slots only: the Vert.x cluster client instead takes a connection to
+ * every node for each call and fails or waits with the worst of them (see the README, "Redis in
+ * production").
+ *
+ * <p>The slot map comes from {@code CLUSTER NODES} of every known node, each answer bounded in time,
+ * merged per slot by the highest config epoch (as Redis Cluster itself decides), so a node that is
+ * down or has not heard of a promotion yet cannot win. It is read every
+ * {@code otp.redis.topology-refresh}, and soon (at most every 250 ms) after a call failed. The healthy
+ * replicas of each master (for {@code WAIT}) come from its {@code INFO replication}. A MOVED answer is
+ * followed at once and the map read again; an ASK is followed once, with ASKING.
+ */
+final class ClusterRouter implements RedisTopology {
+
+    private static final Logger LOG = Logger.getLogger("otp.redis");
+    private static final long MIN_REFRESH_INTERVAL_MS = 250;
+    private static final long MAX_NODE_ANSWER_MS = 500;
+    private static final int MAX_REDIRECTS = 2;
+
+    /** Slot → master (host:port); healthy replicas per master; nodes to ask next time. */
+    record Topology(String[] masters, Map<String, Integer> replicas, Set<String> nodes) {
+        static final Topology EMPTY = new Topology(new String[Slots.COUNT], Map.of(), Set.of());
+
+        int covered() {
+            return (int) Arrays.stream(masters).filter(Objects::nonNull).count();
+        }
+    }
+
+    private final Vertx vertx;
+    private final RedisOptions base;
+    private final URI seedUri;
+    private final List<String> seeds;
+    private final Duration timeout;
+    private final long nodeAnswerMs;
+    private final Map<String, Redis> clients = new ConcurrentHashMap<>();
+    private final AtomicReference<Topology> topology = new AtomicReference<>(Topology.EMPTY);
+    private final AtomicReference<Future<Topology>> refreshing = new AtomicReference<>();
+    private final Promise<Void> loaded = Promise.promise();
+    private final long timer;
+    private volatile long lastRefreshStart;
+    private volatile boolean refreshScheduled;
+    private volatile boolean noMapYet;
+    private volatile boolean closed;
+
+    /**
+     * @param base the options Quarkus built from {@code quarkus.redis.*} (password, TLS, pool sizes),
+     *             copied for each node with that node's address
+     */
+    ClusterRouter(Vertx vertx, RedisOptions base, Duration timeout, Duration refreshPeriod) {
+        this.vertx = vertx;
+        this.base = base;
+        this.timeout = timeout;
+        this.nodeAnswerMs = Math.min(MAX_NODE_ANSWER_MS, timeout.toMillis());
+        List<String> endpoints = base.getEndpoints();
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("quarkus.redis.hosts: no Redis Cluster node to start from");
+        }
+        this.seedUri = URI.create(endpoints.getFirst());
+        this.seeds = endpoints.stream().map(e -> hostPort(URI.create(e))).distinct().toList();
+        this.timer = vertx.setPeriodic(refreshPeriod.toMillis(), id -> refresh());
+        refresh();
+    }
+
+    Topology topology() {
+        return topology.get();
+    }
+
+    @Override
+    public Future<Response> send(String key, Request request) {
+        return dispatch(Slots.of(key), List.of(request), null, false, MAX_REDIRECTS).map(List::getFirst);
+    }
+
+    @Override
+    public Future<List<Response>> batch(String key, List<Request> requests) {
+        return dispatch(Slots.of(key), requests, null, false, MAX_REDIRECTS);
+    }
+
+    @Override
+    public boolean hasReplica(String key) {
+        Topology t = topology.get();
+        String master = t.masters()[Slots.of(key)];
+        return master != null && t.replicas().getOrDefault(master, 0) > 0;
+    }
+
+    @Override
+    public String where(String key) {
+        int slot = Slots.of(key);
+        String master = topology.get().masters()[slot];
+        return master != null ? master : "slot-" + slot;
+    }
+
+    @Override
+    public void failed(String key, Throwable failure) {
+        if (!"redis-error".equals(RedisFailures.cause(failure))) {
+            refreshSoon();
+        }
+    }
+
+    private Future<List<Response>> dispatch(int slot, List<Request> requests, String endpoint, boolean asking,
+                                            int redirects) {
+        if (endpoint == null && !loaded.future().isComplete()) {
+            if (noMapYet) {
+                refreshSoon();
+                return Future.failedFuture(new NoRouteException("no slot map yet: no node answered CLUSTER NODES"));
+            }
+            // the first calls after start wait for the first slot map (bounded by the caller's deadline)
+            return loaded.future().compose(x -> dispatch(slot, requests, null, asking, redirects));
+        }
+        String target = endpoint != null ? endpoint : topology.get().masters()[slot];
+        if (target == null) {
+            refreshSoon();
+            return Future.failedFuture(new NoRouteException("no master known for slot " + slot));
+        }
+        Redis client = client(target);
+        Future<List<Response>> call;
+        if (asking) {
+            List<Request> withAsking = new ArrayList<>(requests.size() + 1);
+            withAsking.add(Request.cmd(Command.ASKING));
+            withAsking.addAll(requests);
+            call = client.batch(withAsking).map(replies -> replies.subList(1, replies.size()));
+        } else if (requests.size() == 1) {
+            call = client.send(requests.getFirst()).map(Collections::singletonList);
+        } else {
+            call = client.batch(requests);
+        }
+        return call.recover(failure -> {
+            Redirect redirect = Redirect.parse(failure.getMessage());
+            if (redirect == null || redirects == 0) {
+                return Future.failedFuture(failure);
+            }
+            if (redirect.moved()) {
+                refreshSoon();
+            }
+            return dispatch(slot, requests, redirect.endpoint(), !redirect.moved(), redirects - 1);
+        });
+    }
+
+    private Redis client(String endpoint) {
+        return clients.computeIfAbsent(endpoint, ep -> {
+            RedisOptions options = new RedisOptions(base)
+                    .setType(RedisClientType.STANDALONE)
+                    .setEndpoints(new ArrayList<>(List.of(uri(ep))))
+                    .setPoolName("otp-redis-" + ep);
+            NetClientOptions net = new NetClientOptions(base.getNetClientOptions());
+            // a node that drops packets must not hold a pool slot for the default minute
+            if (net.getConnectTimeout() <= 0 || net.getConnectTimeout() > timeout.toMillis()) {
+                net.setConnectTimeout((int) timeout.toMillis());
+            }
+            options.setNetClientOptions(net);
+            return Redis.createClient(vertx, options);
+        });
+    }
+
+    /** The node's address with the scheme and credentials of the first configured host. */
+    private String uri(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        String host = endpoint.substring(0, colon);
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        String userInfo = seedUri.getRawUserInfo();
+        return seedUri.getScheme() + "://" + (userInfo == null ? "" : userInfo + "@") + host + endpoint.substring(colon);
+    }
+
+    private static String hostPort(URI uri) {
+        String host = uri.getHost();
+        if (host != null && host.startsWith("[")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return host + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+    }
+
+    /** Coalesced: at most one refresh in flight, at most one per 250 ms. */
+    void refreshSoon() {
+        if (closed || refreshScheduled) {
+            return;
+        }
+        long wait = lastRefreshStart + MIN_REFRESH_INTERVAL_MS - System.currentTimeMillis();
+        if (wait <= 0) {
+            refresh();
+            return;
+        }
+        refreshScheduled = true;
+        vertx.setTimer(wait, id -> {
+            refreshScheduled = false;
+            refresh();
+        });
+    }
+
+    /** Reads the slot map from the known nodes (the configured ones when none answers), then the replicas. */
+    Future<Topology> refresh() {
+        Future<Topology> running = refreshing.get();
+        if (running != null || closed) {
+            return running != null ? running : Future.succeededFuture(topology.get());
+        }
+        Promise<Topology> promise = Promise.promise();
+        if (!refreshing.compareAndSet(null, promise.future())) {
+            return refreshing.get();
+        }
+        lastRefreshStart = System.currentTimeMillis();
+        Set<String> known = topology.get().nodes();
+        ask(known.isEmpty() ? Set.copyOf(seeds) : known)
+                .compose(views -> views.isEmpty() && !known.isEmpty() ? ask(new LinkedHashSet<>(seeds)) : Future.succeededFuture(views))
+                .compose(views -> {
+                    if (views.isEmpty()) {
+                        return Future.failedFuture(new NoRouteException("no Redis Cluster node answered CLUSTER NODES"));
+                    }
+                    Topology merged = merge(views, topology.get().replicas());
+                    publish(merged);
+                    return replicas(merged).map(counts -> {
+                        Topology withReplicas = new Topology(merged.masters(), counts, merged.nodes());
+                        publish(withReplicas);
+                        return withReplicas;
+                    });
+                })
+                .onComplete(result -> {
+                    refreshing.set(null);
+                    if (result.succeeded()) {
+                        loaded.tryComplete();
+                        promise.complete(result.result());
+                    } else {
+                        noMapYet = !loaded.future().isComplete();
+                        promise.fail(result.cause());
+                    }
+                });
+        return promise.future();
+    }
+
+    private Future<List<ClusterNodes>> ask(Set<String> endpoints) {
+        List<Future<ClusterNodes>> answers = new ArrayList<>();
+        for (String endpoint : endpoints) {
+            answers.add(Deadline.within(vertx, client(endpoint).send(Request.cmd(Command.CLUSTER).arg("NODES")),
+                            Duration.ofMillis(nodeAnswerMs))
+                    .map(r -> ClusterNodes.parse(endpoint, r.toString()))
+                    .otherwise((ClusterNodes) null));
+        }
+        return Future.join(answers).transform(ignored -> Future.succeededFuture(
+                answers.stream().map(Future::result).filter(Objects::nonNull).toList()));
+    }
+
+    /** Per master, the replicas its INFO replication calls online and recent; a master that does not answer has none. */
+    private Future<Map<String, Integer>> replicas(Topology t) {
+        Set<String> masters = new LinkedHashSet<>(Arrays.asList(t.masters()));
+        masters.remove(null);
+        Map<String, Future<Integer>> answers = new LinkedHashMap<>();
+        for (String master : masters) {
+            answers.put(master, Deadline.within(vertx,
+                            client(master).send(Request.cmd(Command.INFO).arg("replication")), Duration.ofMillis(nodeAnswerMs))
+                    .map(r -> Replication.healthyReplicas(r.toString()))
+                    .otherwise(0));
+        }
+        return Future.join(new ArrayList<>(answers.values())).transform(ignored -> {
+            Map<String, Integer> counts = new HashMap<>();
+            answers.forEach((master, count) -> counts.put(master, count.result()));
+            return Future.succeededFuture(Map.copyOf(counts));
+        });
+    }
+
+    private void publish(Topology next) {
+        Topology before = topology.getAndSet(next);
+        if (!Arrays.equals(before.masters(), next.masters()) || !before.replicas().equals(next.replicas())) {
+            LOG.infof("Redis Cluster: %s", describe(next));
+        }
+    }
+
+    /** For each slot the claim with the highest config epoch wins; replicas are counted later from INFO. */
+    static Topology merge(List<ClusterNodes> views, Map<String, Integer> replicasBefore) {
+        String[] masters = new String[Slots.COUNT];
+        long[] epochs = new long[Slots.COUNT];
+        Arrays.fill(epochs, -1);
+        Set<String> failed = new HashSet<>();
+        for (ClusterNodes view : views) {
+            for (ClusterNodes.Node n : view.nodes()) {
+                if (n.failed()) {
+                    failed.add(n.endpoint());
+                }
+            }
+        }
+        Set<String> nodes = new LinkedHashSet<>();
+        for (ClusterNodes view : views) {
+            for (ClusterNodes.Node n : view.nodes()) {
+                if (!failed.contains(n.endpoint())) {
+                    nodes.add(n.endpoint());
+                }
+                if (!n.master()) {
+                    continue;
+                }
+                for (int[] range : n.slots()) {
+                    for (int s = range[0]; s <= range[1]; s++) {
+                        if (n.epoch() > epochs[s]) {
+                            epochs[s] = n.epoch();
+                            masters[s] = n.endpoint();
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, Integer> replicas = new HashMap<>();
+        for (String master : masters) {
+            if (master != null) {
+                replicas.putIfAbsent(master, replicasBefore.getOrDefault(master, 0));
+            }
+        }
+        return new Topology(masters, Map.copyOf(replicas), Set.copyOf(nodes));
+    }
+
+    private static String describe(Topology t) {
+        StringBuilder text = new StringBuilder();
+        int start = 0;
+        for (int s = 1; s <= Slots.COUNT; s++) {
+            if (s == Slots.COUNT || !Objects.equals(t.masters()[s], t.masters()[start])) {
+                String master = t.masters()[start];
+                text.append(text.isEmpty() ? "" : ", ").append("slots ").append(start).append('-').append(s - 1)
+                        .append(master == null ? " have no master" : " on " + master + " ("
+                                + t.replicas().getOrDefault(master, 0) + " replica(s) acknowledging)");
+                start = s;
+            }
+        }
+        return text.toString();
+    }
+
+    @Override
+    public Future<State> state() {
+        Topology t = topology.get();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("topology", "cluster");
+        if (t.covered() == 0) {
+            data.put("error", "no slot map yet: no node of quarkus.redis.hosts answered CLUSTER NODES");
+            return Future.succeededFuture(new State(false, data));
+        }
+        Set<String> masters = new LinkedHashSet<>(Arrays.asList(t.masters()));
+        masters.remove(null);
+        Map<String, Future<Response>> pings = new LinkedHashMap<>();
+        for (String master : masters) {
+            pings.put(master, Deadline.within(vertx, client(master).send(Request.cmd(Command.PING)), timeout));
+        }
+        return Future.join(new ArrayList<>(pings.values())).transform(ignored -> {
+            Set<String> answering = new HashSet<>();
+            pings.forEach((master, ping) -> {
+                if (ping.succeeded()) {
+                    answering.add(master);
+                }
+            });
+            long served = Arrays.stream(t.masters()).filter(answering::contains).count();
+            data.put("masters", answering.size() + "/" + masters.size() + " answering");
+            data.put("slots", served + "/" + Slots.COUNT + " served");
+            // ready while any shard serves: taking every pod out for one shard would turn a partial outage into a total one
+            return Future.succeededFuture(new State(!answering.isEmpty(), data));
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        vertx.cancelTimer(timer);
+        clients.values().forEach(Redis::close);
+    }
+
+    /** No node is known for the slot, or none answered. */
+    static final class NoRouteException extends RuntimeException {
+        NoRouteException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A MOVED or ASK answer, also inside a pipelined call's error ({@code ERR [0] MOVED 42 10.0.0.5:6379}). */
+    record Redirect(boolean moved, int slot, String endpoint) {
+        static Redirect parse(String message) {
+            if (message == null) {
+                return null;
+            }
+            for (String line : message.lines().toList()) {
+                String text = line.strip();
+                if (text.startsWith("ERR [") && text.indexOf("] ") > 0) {
+                    text = text.substring(text.indexOf("] ") + 2);
+                }
+                boolean moved = text.startsWith("MOVED ");
+                if (!moved && !text.startsWith("ASK ")) {
+                    continue;
+                }
+                String[] parts = text.split("\\s+");
+                if (parts.length < 3) {
+                    return null;
+                }
+                try {
+                    String endpoint = parts[2].startsWith(":") ? null : parts[2];
+                    return endpoint == null ? null : new Redirect(moved, Integer.parseInt(parts[1]), endpoint);
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.otpservice.store;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.redis.client.impl.types.ErrorType;
+import org.jboss.logging.Logger;
+
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Failed Redis calls: named by cause, counted per cause ({@code otp.redis.errors{cause}}), and logged
+ * once per node, cause and period with Redis' own error text, instead of once per request. The first
+ * failure of a cause is logged at once, so an outage shows at once; the rest of the period is summed up
+ * in one line, and one line says when the node answers again.
+ */
+final class RedisFailures {
+
+    static final Duration PERIOD = Duration.ofSeconds(10);
+    private static final Logger LOG = Logger.getLogger("otp.redis");
+    private static final int MAX_TEXT = 200;
+    /** Redis error codes worth a cause of their own (the first word of the error reply). */
+    private static final Set<String> REDIS_CODES = Set.of("CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK", "LOADING",
+            "READONLY", "MASTERDOWN", "BUSY", "OOM", "NOSCRIPT", "NOREPLICAS", "NOAUTH", "WRONGPASS");
+
+    private final MeterRegistry meters;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    /** Nodes with failures not yet followed by an answer, and when the first came. */
+    private final Map<String, Long> failingSince = new ConcurrentHashMap<>();
+
+    private static final class Window {
+        final String where;
+        final String cause;
+        long start;
+        long suppressed;
+        String lastText;
+
+        Window(String where, String cause) {
+            this.where = where;
+            this.cause = cause;
+        }
+    }
+
+    RedisFailures(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    /** {@code where}: the node (host:port) or the Sentinel master the call went to. */
+    void failed(String where, Throwable failure) {
+        String cause = cause(failure);
+        counters.computeIfAbsent(cause, c -> Counter.builder("otp.redis.errors")
+                .description("Failed or timed-out Redis calls (each answered 503), by cause")
+                .tag("cause", c).register(meters)).increment();
+        failingSince.putIfAbsent(where, System.currentTimeMillis());
+        String text = text(failure);
+        Window w = windows.computeIfAbsent(where + " " + cause, k -> new Window(where, cause));
+        long now = System.currentTimeMillis();
+        synchronized (w) {
+            w.lastText = text;
+            if (w.start != 0 && now - w.start < PERIOD.toMillis()) {
+                w.suppressed++;
+                return;
+            }
+            long before = w.suppressed;
+            w.start = now;
+            w.suppressed = 0;
+            if (before > 0) {
+                LOG.warnf("Redis %s: %s ×%d in the last %d s (%s)", where, cause, before + 1,
+                        PERIOD.toSeconds(), text);
+            } else {
+                LOG.warnf("Redis %s: %s (%s)", where, cause, text);
+            }
+        }
+    }
+
+    /** A call to {@code where} succeeded: closes its open windows with one line each, then one "answers again". */
+    void answered(String where) {
+        if (failingSince.isEmpty()) {
+            return;
+        }
+        Long since = failingSince.remove(where);
+        if (since == null) {
+            return;
+        }
+        summarize(w -> w.where.equals(where), true);
+        LOG.infof("Redis %s answers again (failing since %d ms ago)", where, System.currentTimeMillis() - since);
+    }
+
+    /** Called every period: one line for each window whose period ended with failures left unlogged. */
+    void flush() {
+        long now = System.currentTimeMillis();
+        summarize(w -> true, false);
+        windows.entrySet().removeIf(e -> {
+            synchronized (e.getValue()) {
+                return e.getValue().suppressed == 0 && now - e.getValue().start >= 6 * PERIOD.toMillis();
+            }
+        });
+    }
+
+    private void summarize(java.util.function.Predicate<Window> which, boolean now) {
+        long time = System.currentTimeMillis();
+        windows.values().forEach(w -> {
+            if (!which.test(w)) {
+                return;
+            }
+            synchronized (w) {
+                if (w.suppressed > 0 && (now || time - w.start >= PERIOD.toMillis())) {
+                    LOG.warnf("Redis %s: %s ×%d in the last %d s (%s)", w.where, w.cause, w.suppressed,
+                            Math.max(1, (time - w.start) / 1000), w.lastText);
+                    w.suppressed = 0;
+                    w.start = time;
+                }
+            }
+        });
+    }
+
+    /** A bounded name for why a call failed: a Redis error code, or what happened to the connection. */
+    static String cause(Throwable failure) {
+        Throwable f = unwrap(failure);
+        if (f instanceof TimeoutException) {
+            return "timeout";
+        }
+        if (f instanceof ReplicaNotAcknowledged) {
+            return "replica-ack";
+        }
+        if (f instanceof ClusterRouter.NoRouteException) {
+            return "no-route";
+        }
+        String text = text(f);
+        String code = text.split("\\s+", 2)[0];
+        if (REDIS_CODES.contains(code)) {
+            return code.toLowerCase(Locale.ROOT);
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.contains("connection refused")) {
+            return "connection-refused";
+        }
+        if (lower.contains("wait queue") || f.getClass().getSimpleName().equals("ConnectionPoolTooBusyException")) {
+            return "pool-full";
+        }
+        if (lower.contains("connection") || lower.contains("closed") || lower.contains("reset by peer")
+                || f instanceof ClosedChannelException || f instanceof java.io.IOException) {
+            return "connection-closed";
+        }
+        return f instanceof ErrorType ? "redis-error" : "other";
+    }
+
+    /**
+     * The error's own text, one line: Redis' reply ({@code CLUSTERDOWN The cluster is down}) or the
+     * connection's ({@code Connection refused: /10.0.0.5:6379}). A failed pipelined call reports
+     * {@code ERR [i] <error>}; the prefix is dropped. Redis' errors name commands, never our arguments.
+     */
+    static String text(Throwable failure) {
+        Throwable f = unwrap(failure);
+        String message = f.getMessage();
+        if (message == null || message.isBlank()) {
+            return f.getClass().getSimpleName();
+        }
+        String line = message.strip().lines().findFirst().orElse("");
+        if (line.startsWith("ERR [") && line.indexOf("] ") > 0) {
+            line = line.substring(line.indexOf("] ") + 2);
+        }
+        if (!(f instanceof ErrorType) && !line.contains(f.getClass().getSimpleName())
+                && !line.startsWith("Connection")) {
+            line = f.getClass().getSimpleName() + ": " + line;
+        }
+        return line.length() > MAX_TEXT ? line.substring(0, MAX_TEXT) + "…" : line;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable f = failure;
+        while (f.getCause() != null && f.getCause() != f
+                && (f instanceof java.util.concurrent.CompletionException || f instanceof StoreUnavailableException)) {
+            f = f.getCause();
+        }
+        return f;
+    }
+
+    /** A state change that ends a verification ran on the master, but no replica confirmed it in time. */
+    static final class ReplicaNotAcknowledged extends RuntimeException {
+        ReplicaNotAcknowledged(Duration waited) {
+            super("WAIT: no replica acknowledged the write within " + waited.toMillis() + " ms", null, false, false);
+        }
+    }
+}
