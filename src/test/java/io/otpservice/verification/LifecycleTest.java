@@ -48,13 +48,14 @@ class LifecycleTest extends ApiTest {
         Instant before = Instant.now();
         String next = resend(id).then().statusCode(200).body("attemptsRemaining", equalTo(3))
                 .extract().path("resendAvailableAt");
-        assertThat(Duration.between(before, Instant.parse(next)).toMillis()).isBetween(1_500L, 2_100L);
+        // 2 s, then 4 s, counted from when Redis ran the resend: up to a second after 'before' on a busy machine
+        assertThat(Duration.between(before, Instant.parse(next)).toMillis()).isBetween(1_500L, 3_000L);
         resend(id).then().statusCode(429).body("code", equalTo("resend-too-soon")).header("Retry-After", "2");
 
         cooldownOver(id);
         before = Instant.now();
         next = resend(id).then().statusCode(200).extract().path("resendAvailableAt");
-        assertThat(Duration.between(before, Instant.parse(next)).toMillis()).isBetween(3_500L, 4_100L);
+        assertThat(Duration.between(before, Instant.parse(next)).toMillis()).isBetween(3_500L, 5_000L);
         resend(id).then().statusCode(429).header("Retry-After", "4");
     }
 
