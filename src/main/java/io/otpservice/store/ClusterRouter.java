@@ -116,9 +116,8 @@ final class ClusterRouter implements RedisTopology {
 
     @Override
     public String where(String key) {
-        int slot = Slots.of(key);
-        String master = topology.get().masters()[slot];
-        return master != null ? master : "slot-" + slot;
+        String master = topology.get().masters()[Slots.of(key)];
+        return master != null ? master : "no-master-known";
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Request;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
@@ -35,6 +36,7 @@ import java.util.function.Supplier;
  * still take it back.
  */
 @Singleton
+@Startup // the topology (a cluster's slot map) is read before the first request, not by it
 public class ScriptRunner {
 
     private final RedisTopology topology;
