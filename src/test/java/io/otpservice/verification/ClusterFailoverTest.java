@@ -1,5 +1,6 @@
 package io.otpservice.verification;
 
+import io.otpservice.store.StoreUnavailableException;
 import io.otpservice.store.StoredVerification;
 import io.otpservice.support.OnRedisCluster;
 import io.otpservice.support.RedisCluster;
@@ -74,6 +75,53 @@ class ClusterFailoverTest extends FailoverScenario {
     @Order(2)
     void aHungMasterCostsOnlyItsOwnSlotsAndNobodyWaitsForItToComeBack() throws Exception {
         scenario("STOP", "C");
+    }
+
+    /**
+     * A replica hangs (SIGSTOP) while its master stays up: the master still calls it connected, so an
+     * approval waits for its acknowledgement and answers 503 (the approval is on the master only); once
+     * the master's INFO shows the replica's lag, approvals go through on the master's word again.
+     */
+    @Test
+    @Order(3)
+    void aHungReplicaCostsApprovalsOfItsShardA503UntilItsLagShows() {
+        RedisCluster cluster = RedisClusterResource.cluster();
+        int[] range = SHARDS.get("B");
+        int master = cluster.masterOf(range[0], livePort(cluster)).orElseThrow();
+        int replica = cluster.replicaOf(master);
+        String tag = tags(s -> s >= range[0] && s <= range[1], 1).getFirst();
+        assertThat(approve(tag)).as("approved while the replica acknowledges").isEqualTo("approved");
+
+        long stoppedAt = System.currentTimeMillis();
+        Signals.send("STOP", cluster.node(replica).pid());
+        List<String> outcomes = new java.util.ArrayList<>();
+        long approvedAgainAt = -1;
+        try {
+            while (System.currentTimeMillis() < stoppedAt + 20_000) {
+                String outcome = approve(tag);
+                outcomes.add(outcome);
+                if (outcome.equals("approved") && outcomes.stream().anyMatch(o -> !o.equals("approved"))) {
+                    approvedAgainAt = System.currentTimeMillis();
+                    break;
+                }
+            }
+        } finally {
+            Signals.send("CONT", cluster.node(replica).pid());
+        }
+        System.out.printf("%nSIGSTOP of a replica: approvals of its shard answered %s; approved again %d ms after the stop%n",
+                outcomes, approvedAgainAt - stoppedAt);
+        assertThat(outcomes.getFirst()).as("the first approval after the replica hung").startsWith("unavailable: WAIT");
+        assertThat(approvedAgainAt).as("approvals go through again").isPositive();
+        assertThat(approvedAgainAt - stoppedAt).as("ms until approvals go through again").isLessThanOrEqualTo(10_000);
+    }
+
+    /** Creates and approves one verification on {@code tag}: "approved", or "unavailable: <why>". */
+    private String approve(String tag) {
+        try {
+            return endOne(tag, false).map(v -> v.status().name().toLowerCase()).orElse("not approved");
+        } catch (StoreUnavailableException e) {
+            return "unavailable: " + e.getCause().getMessage();
+        }
     }
 
     private void scenario(String signal, String hit) throws Exception {

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntPredicate;
@@ -72,32 +73,12 @@ abstract class FailoverScenario extends ApiTest {
             thread.submit(() -> {
                 for (int i = 0; running; i++) {
                     try {
-                        endOne(tag, i % 3 == 2);
+                        endOne(tag, i % 3 == 2).ifPresent(ended::add);
                     } catch (RuntimeException unavailable) {
                         sleep(20);
                     }
                 }
             });
-        }
-
-        private void endOne(String tag, boolean cancel) {
-            String rh = tag + random.hex(30);
-            VerificationId id = VerificationId.of(tag, random.hex(14));
-            String code = "123456";
-            var created = store.create(new VerificationStore.NewVerification(id, rh, "sealed", "f•••r@example.com",
-                    Channel.EMAIL, "default", "en", null, "", true, Duration.ofMinutes(10), 6, 5, 5, Duration.ofSeconds(1),
-                    hasher.codeHash(id.value(), code)), hasher.opaque("client", rh), random.hex(8)).await().indefinitely();
-            if (!(created instanceof ScriptResults.Created)) {
-                return;
-            }
-            if (cancel) {
-                if (store.cancel(id).await().indefinitely() instanceof ScriptResults.Canceled) {
-                    ended.add(store.find(id).await().indefinitely().orElseThrow());
-                }
-            } else if (store.check(id, List.of(), hasher.codeHashCandidates(id.value(), code)).await().indefinitely()
-                    instanceof ScriptResults.Approved approved) {
-                ended.add(approved.verification());
-            }
         }
 
         List<StoredVerification> stop() {
@@ -111,6 +92,29 @@ abstract class FailoverScenario extends ApiTest {
             running = false;
             thread.shutdownNow();
         }
+    }
+
+    /**
+     * Creates a verification on {@code tag} (test-recipient style, code 123456) and approves or cancels it:
+     * the verification as ended, if the answer said so. Redis failures throw {@link
+     * io.otpservice.store.StoreUnavailableException}.
+     */
+    Optional<StoredVerification> endOne(String tag, boolean cancel) {
+        String rh = tag + random.hex(30);
+        VerificationId id = VerificationId.of(tag, random.hex(14));
+        String code = "123456";
+        var created = store.create(new VerificationStore.NewVerification(id, rh, "sealed", "f•••r@example.com",
+                Channel.EMAIL, "default", "en", null, "", true, Duration.ofMinutes(10), 6, 5, 5, Duration.ofSeconds(1),
+                hasher.codeHash(id.value(), code)), hasher.opaque("client", rh), random.hex(8)).await().indefinitely();
+        if (!(created instanceof ScriptResults.Created)) {
+            return Optional.empty();
+        }
+        if (cancel) {
+            return store.cancel(id).await().indefinitely() instanceof ScriptResults.Canceled
+                    ? store.find(id).await().indefinitely() : Optional.empty();
+        }
+        return store.check(id, List.of(), hasher.codeHashCandidates(id.value(), code)).await().indefinitely()
+                instanceof ScriptResults.Approved approved ? Optional.of(approved.verification()) : Optional.empty();
     }
 
     /** Every verification answered approved or canceled before and during the failover is still so after it. */
