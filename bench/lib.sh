@@ -2,7 +2,9 @@
 # with throwaway secrets, and cleanup of everything started. Source it; it sets work, pids, JAVA.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JAVA_HOME=$(.ci/java-home)
+export JAVA_HOME
+JAVA=$JAVA_HOME/bin/java
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 work=$(mktemp -d)
 pids=()

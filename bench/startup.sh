@@ -1,26 +1,34 @@
 #!/usr/bin/env bash
-# Start-up of the fast-jar, with and without the JDK 25 AOT cache: time from `java` being launched to
-# the first served request (GET /.well-known/jwks.json answering 200), median of RUNS runs each, and
-# the idle RSS. Starts one redis-server for the whole series on a free loopback port and stops everything it started.
-#   bench/startup.sh            (builds the fast-jar first if target/quarkus-app is missing)
-# Needs: JDK 25 (JAVA_HOME), redis-server on PATH (Debian: apt-get install redis-server), curl.
+# Start-up, measured against its floor in the same run: the time from launching `java` to the first
+# answered request, for otp-service (GET /.well-known/jwks.json) and for an empty Quarkus REST + Redis
+# application of the same platform (bench/empty-app, GET /hello), each with and without a JDK 25 AOT
+# cache, RUNS starts each, interleaved (empty, service, empty, ...), medians; and the idle RSS.
+# The target: otp-service within 1.5x the empty application, with and without the cache.
+#   bench/startup.sh            (builds both jars first when missing)
+# Needs: JDK 25 (JAVA_HOME), redis-server and redis-cli on PATH, curl, python3.
 RUNS=${RUNS:-5}
 JVM_OPTS=${JVM_OPTS:--Xmx128m -Xms32m -XX:MarkStackSize=256k -XX:TrimNativeHeapInterval=3000}
 source "$(dirname "$0")/lib.sh"
+[ -f bench/empty-app/target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q -f bench/empty-app/pom.xml package -DskipTests
 start_redis
 service_env
-export OTP_TEST_RECIPIENTS=+15005550006:123456
+export OTP_TEST_RECIPIENTS=+15005550006:123456 MALLOC_ARENA_MAX=2
 
-# one start: prints "<ms to first request> <idle RSS in MiB>"
+OTP_JAR=target/quarkus-app/quarkus-run.jar
+EMPTY_JAR=bench/empty-app/target/quarkus-app/quarkus-run.jar
+declare -A probe=([otp]=/.well-known/jwks.json [empty]=/hello)
+declare -A jar=([otp]=$OTP_JAR [empty]=$EMPTY_JAR)
+
+# one start of app $1 (otp|empty), extra java options after it: prints "<ms to first answer> <idle RSS MiB>"
 start_once() {
+  local name=$1; shift
   local port mport t0 t1 pid
   port=$(free_port); mport=$(free_port)
   t0=$(date +%s%N)
-  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport "$JAVA" "$@" -jar target/quarkus-app/quarkus-run.jar \
-    >"$work/app.log" 2>&1 &
+  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport "$JAVA" "$@" -jar "${jar[$name]}" >"$work/$name.log" 2>&1 &
   pid=$!
-  until curl -fs -o /dev/null "http://127.0.0.1:$port/.well-known/jwks.json"; do
-    kill -0 "$pid" 2>/dev/null || { echo "the service did not start:" >&2; tail -20 "$work/app.log" >&2; exit 1; }
+  until curl -fs -o /dev/null "http://127.0.0.1:$port${probe[$name]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "$name did not start:" >&2; tail -20 "$work/$name.log" >&2; exit 1; }
     sleep 0.01
   done
   t1=$(date +%s%N)
@@ -30,48 +38,62 @@ start_once() {
   echo "$(( (t1 - t0) / 1000000 )) $rss"
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-run_series() {
-  local label=$1; shift
-  local times=() rss=()
-  for _ in $(seq "$RUNS"); do
-    read -r t r < <(start_once "$@")
-    times+=("$t"); rss+=("$r")
-  done
-  printf '%-28s %8s ms %8s MiB   (runs: %s)\n' "$label" "$(printf '%s\n' "${times[@]}" | median)" \
-    "$(printf '%s\n' "${rss[@]}" | median)" "${times[*]}"
-}
-
-# training run: start with -XX:AOTCacheOutput, serve some traffic, stop; the JVM writes the cache at exit
+# training run of app $1: start with -XX:AOTCacheOutput, serve some traffic, stop; the JVM writes the cache
 train() {
-  local port mport pid
+  local name=$1 port mport pid
   port=$(free_port); mport=$(free_port)
   # shellcheck disable=SC2086
-  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport "$JAVA" $JVM_OPTS -XX:AOTCacheOutput="$work/app.aot" \
-    -jar target/quarkus-app/quarkus-run.jar >"$work/train.log" 2>&1 &
+  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport "$JAVA" $JVM_OPTS -XX:AOTCacheOutput="$work/$name.aot" \
+    -jar "${jar[$name]}" >"$work/train-$name.log" 2>&1 &
   pid=$!
-  until curl -fs -o /dev/null "http://127.0.0.1:$port/.well-known/jwks.json"; do
-    kill -0 "$pid" 2>/dev/null || { echo "the training run did not start:" >&2; tail -20 "$work/train.log" >&2; exit 1; }
+  until curl -fs -o /dev/null "http://127.0.0.1:$port${probe[$name]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "the training run did not start:" >&2; tail -20 "$work/train-$name.log" >&2; exit 1; }
     sleep 0.05
   done
   for i in $(seq 50); do
-    id=$(curl -s -X POST "http://127.0.0.1:$port/v1/verifications" -H 'Authorization: Bearer bench-key' \
-      -H 'Content-Type: application/json' -d "{\"to\":\"+15005550006\",\"session\":\"s$i\",\"clientIp\":\"10.0.0.$i\"}" \
-      | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
-    curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/verifications/$id/check" -H 'Authorization: Bearer bench-key' \
-      -H 'Content-Type: application/json' -d '{"code":"123456"}'
-    curl -s -o /dev/null "http://127.0.0.1:$mport/q/health/ready"
+    if [ "$name" = otp ]; then
+      id=$(curl -s -X POST "http://127.0.0.1:$port/v1/verifications" -H 'Authorization: Bearer bench-key' \
+        -H 'Content-Type: application/json' -d "{\"to\":\"+15005550006\",\"session\":\"s$i\",\"clientIp\":\"10.0.0.$i\"}" \
+        | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+      curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/verifications/$id/check" -H 'Authorization: Bearer bench-key' \
+        -H 'Content-Type: application/json' -d '{"code":"123456"}'
+      curl -s -o /dev/null "http://127.0.0.1:$mport/q/health/ready"
+    else
+      curl -s -o /dev/null "http://127.0.0.1:$port/hello"; curl -s -o /dev/null "http://127.0.0.1:$port/ping"
+    fi
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  [ -s "$work/app.aot" ] || { echo "no AOT cache was written; see $work/train.log" >&2; cat "$work/train.log" >&2; exit 1; }
+  [ -s "$work/$name.aot" ] || { echo "no AOT cache was written; see $work/train-$name.log" >&2; exit 1; }
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $("$JAVA" -version 2>&1 | head -1)"
-export MALLOC_ARENA_MAX=2
-# shellcheck disable=SC2086
-run_series "fast-jar" $JVM_OPTS
-train
-# shellcheck disable=SC2086
-run_series "fast-jar + AOT cache" $JVM_OPTS -XX:AOTCache="$work/app.aot"
-echo "AOT cache: $(du -m "$work/app.aot" | cut -f1) MiB"
+results=$work/startup.txt
+series() { # label, extra options for otp, extra options for empty
+  local label=$1 otp_opts=$2 empty_opts=$3
+  for _ in $(seq "$RUNS"); do
+    # shellcheck disable=SC2086
+    echo "$label empty $(start_once empty $JVM_OPTS $empty_opts)" >>"$results"
+    # shellcheck disable=SC2086
+    echo "$label otp $(start_once otp $JVM_OPTS $otp_opts)" >>"$results"
+  done
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $("$JAVA" -version 2>&1 | head -1); java $JVM_OPTS"
+series fast-jar "" ""
+train otp; train empty
+series aot-cache "-XX:AOTCache=$work/otp.aot" "-XX:AOTCache=$work/empty.aot"
+python3 - "$results" <<'PY'
+import sys, statistics
+rows = {}
+for line in open(sys.argv[1]):
+    label, app, ms, rss = line.split()
+    rows.setdefault((label, app), []).append((int(ms), int(rss)))
+print(f'{"start-up to the first answer":30} {"otp ms":>7} {"empty ms":>9} {"ratio":>6} {"otp RSS":>8}  target ≤ 1.5x')
+for label in ("fast-jar", "aot-cache"):
+    otp = statistics.median(r[0] for r in rows[(label, "otp")])
+    empty = statistics.median(r[0] for r in rows[(label, "empty")])
+    rss = statistics.median(r[1] for r in rows[(label, "otp")])
+    ratio = otp / empty
+    print(f'{label:30} {otp:7.0f} {empty:9.0f} {ratio:6.2f} {rss:6.0f} MiB  {"met" if ratio <= 1.5 else "MISSED"}'
+          f'   (otp runs: {" ".join(str(r[0]) for r in rows[(label, "otp")])})')
+PY
+echo "AOT cache: otp $(du -m "$work/otp.aot" | cut -f1) MiB, empty $(du -m "$work/empty.aot" | cut -f1) MiB"

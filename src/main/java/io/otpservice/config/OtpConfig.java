@@ -77,6 +77,8 @@ public interface OtpConfig {
 
     Token token();
 
+    Crypto crypto();
+
     /** WebOTP: the SMS ends with {@code @<domain> #<code>} when a domain is set. */
     Webotp webotp();
 
@@ -266,6 +268,16 @@ public interface OtpConfig {
 
         /** Public keys (PEM) of rotated-out signing keys, still published in the JWKS; kid = thumbprint. */
         Optional<List<String>> previousPublicKeys();
+    }
+
+    interface Crypto {
+        /**
+         * auto: a native provider (AWS-LC through the Amazon Corretto Crypto Provider) where it loads,
+         * else the JDK's; jdk: always the JDK's; native: the native one or no start.
+         */
+        @WithDefault("auto")
+        @Pattern(regexp = "^(auto|jdk|native)$", message = "must be auto, jdk or native")
+        String provider();
     }
 
     interface Idempotency {

@@ -54,7 +54,8 @@ public class TokenIssuer {
     private final String keyId;
     private final List<Map<String, String>> jwks;
 
-    public TokenIssuer(OtpConfig config) {
+    /** {@code crypto} is here so the native provider, when there is one, is in place before the first signature. */
+    public TokenIssuer(OtpConfig config, io.otpservice.crypto.NativeCrypto crypto) {
         OtpConfig.Token c = config.token();
         this.issuer = c.issuer();
         this.audience = c.audience();

@@ -6,14 +6,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.otpservice.support.PackagedApp;
+import io.otpservice.support.PackagedApp.Result;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +46,7 @@ class ConfigValidationIT {
     void aBadValueStopsTheServiceNamingTheKey(String variable, String value, String key) throws Exception {
         Map<String, String> env = goodEnvironment();
         env.put(variable, value);
-        Result result = run(env, 60);
+        Result result = PackagedApp.run(env, 60);
         assertThat(result.exited()).as(result.output()).isTrue();
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output()).contains(key);
@@ -61,7 +59,7 @@ class ConfigValidationIT {
     void missingSecretsStopTheService() throws Exception {
         Map<String, String> env = goodEnvironment();
         env.remove("OTP_HMAC_SECRETS");
-        Result result = run(env, 60);
+        Result result = PackagedApp.run(env, 60);
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output()).contains("otp.hmac-secrets: required");
     }
@@ -70,9 +68,31 @@ class ConfigValidationIT {
     void missingSigningKeyStopsTheService() throws Exception {
         Map<String, String> env = goodEnvironment();
         env.remove("OTP_TOKEN_SIGNING_KEY");
-        Result result = run(env, 60);
+        Result result = PackagedApp.run(env, 60);
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output()).contains("otp.token.signing-key: required");
+    }
+
+    @Test
+    void noApiKeyStopsTheService() throws Exception {
+        Map<String, String> env = goodEnvironment();
+        env.keySet().removeIf(k -> k.startsWith("OTP_API_KEYS_"));
+        Result result = PackagedApp.run(env, 60);
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains("otp.api-keys: required");
+    }
+
+    @Test
+    void aStartUpErrorIsOnePlainLineWhateverTheLogFormat() throws Exception {
+        Map<String, String> env = goodEnvironment();
+        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
+        env.put("OTP_HMAC_SECRETS", "c2hvcnQtc2VjcmV0");
+        Result result = PackagedApp.run(env, 60);
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        List<String> lines = result.output().lines().filter(l -> l.contains("otp.hmac-secrets")).toList();
+        assertThat(lines).as(result.output()).singleElement()
+                .satisfies(line -> assertThat(line).startsWith("otp.hmac-secrets[0]: 12 bytes"));
+        assertThat(result.output()).doesNotContain("\tat ").doesNotContain("\n\tat").doesNotContain("Exception");
     }
 
     @Test
@@ -81,7 +101,7 @@ class ConfigValidationIT {
         env.put("OTP_SMS_PROVIDERS", "twilio,vonage");
         env.put("OTP_SMS_TWILIO_ACCOUNT_SID", "ACci0123456789abcdef0123456789abcd");
         env.put("OTP_SMS_TWILIO_AUTH_TOKEN", "ci-twilio-token-never-printed");
-        Result result = run(env, 60);
+        Result result = PackagedApp.run(env, 60);
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output())
                 .contains("otp.sms.twilio.from or otp.sms.twilio.messaging-service-sid is required for the twilio provider")
@@ -91,7 +111,7 @@ class ConfigValidationIT {
 
     @Test
     void goodValuesStart() throws Exception {
-        Result result = run(goodEnvironment(), 30);
+        Result result = PackagedApp.run(goodEnvironment(), 30);
         assertThat(result.exited()).as(result.output()).isFalse();
         assertThat(result.output()).contains("started in");
         assertThat(result.output()).doesNotContain(GOOD_SECRET).doesNotContain(SIGNING_KEY.substring(40, 80));
@@ -101,42 +121,11 @@ class ConfigValidationIT {
         Map<String, String> env = new HashMap<>();
         env.put("OTP_HMAC_SECRETS", GOOD_SECRET);
         env.put("OTP_TOKEN_SIGNING_KEY", SIGNING_KEY);
+        env.put("OTP_API_KEYS_CI_HASH", "0".repeat(64));
+        env.put("OTP_API_KEYS_CI_SCOPES", "verify:read");
         env.put("QUARKUS_HTTP_PORT", "0");
         env.put("QUARKUS_MANAGEMENT_PORT", "0");
         env.put("QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:1");
         return env;
-    }
-
-    record Result(boolean exited, int exitCode, String output) {
-    }
-
-    /**
-     * Runs the fast-jar until it exits, or until it has started (then it is stopped), or for at most
-     * {@code seconds}. C1 only: these runs are short, and the cases run side by side.
-     */
-    private static Result run(Map<String, String> env, int seconds) throws IOException, InterruptedException {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        assertThat(jar).exists();
-        Path log = Files.createTempFile("otp-config", ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:TieredStopAtLevel=1", "-jar", jar.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("OTP_") || k.startsWith("QUARKUS_"));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        boolean exited = false;
-        while (System.nanoTime() < deadline && !(exited = process.waitFor(100, TimeUnit.MILLISECONDS))) {
-            if (Files.readString(log, StandardCharsets.UTF_8).contains("started in")) {
-                break;
-            }
-        }
-        if (!exited) {
-            process.destroy();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        return new Result(exited, exited ? process.exitValue() : -1, output);
     }
 }

@@ -1,0 +1,86 @@
+package io.otpservice.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged fast-jar (target/quarkus-app) run as an operator would: its own process, only the
+ * environment given (none of the caller's OTP_* or QUARKUS_* variables). C1 only: these runs are
+ * short, and the cases of a class run side by side.
+ */
+public final class PackagedApp {
+
+    /** How a run ended: exited (with its code) or stopped by us; everything it printed. */
+    public record Result(boolean exited, int exitCode, String output) {
+    }
+
+    private PackagedApp() {
+    }
+
+    /**
+     * Runs the jar until it exits, or until {@code done} holds for what it printed so far (then it is
+     * stopped), or for at most {@code seconds}.
+     */
+    public static Result run(Map<String, String> env, int seconds, java.util.function.Predicate<String> done)
+            throws IOException, InterruptedException {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the integration tests with ./mvnw verify");
+        }
+        Path log = Files.createTempFile("otp-packaged", ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:TieredStopAtLevel=1", "-jar", jar.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("OTP_") || k.startsWith("QUARKUS_"));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        boolean exited = false;
+        try {
+            while (System.nanoTime() < deadline && !(exited = process.waitFor(100, TimeUnit.MILLISECONDS))) {
+                if (done.test(Files.readString(log, StandardCharsets.UTF_8))) {
+                    break;
+                }
+            }
+        } finally {
+            if (!exited) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        return new Result(exited, exited ? process.exitValue() : -1, output);
+    }
+
+    /** Runs the jar until Quarkus says it started (or it exits). */
+    public static Result run(Map<String, String> env, int seconds) throws IOException, InterruptedException {
+        return run(env, seconds, output -> output.contains("started in"));
+    }
+
+    /** Whether GET {@code url} answers 200 with a body holding {@code "status":"UP"}: readiness. */
+    public static boolean up(String url) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().replace(" ", "").contains("\"status\":\"UP\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
