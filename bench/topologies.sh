@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates and approvals on three topologies in one run, as ratios (the machine is shared and noisy):
+# Reads, creates and approvals on three topologies in one run, as ratios (the machine is shared and noisy):
 #   single      one redis-server, no replica: no WAIT
 #   replicated  one master with one replica: approvals wait for the replica's acknowledgement (WAIT)
 #   cluster     Redis Cluster, 3 masters with a replica each: two calls per create (the client's
@@ -74,11 +74,12 @@ results="$work/results.txt"
 order=(single replicated cluster)
 for r in $(seq 1 "$ROUNDS"); do
   for t in "${order[@]}"; do
+    echo "$r $t read $(measure "$t" -s bench/wrk/read-missing.lua)" >>"$results"
     echo "$r $t create $(measure "$t" -s bench/wrk/create-varied.lua)" >>"$results"
     fill_pool "${bases[$t]}" $((r * 60000)) "$t"
     echo "$r $t approve $(POOL="$work/pool-$t" DURATION=4s measure "$t" -s bench/wrk/check-right.lua)" >>"$results"
     # one at a time: the latency an approval adds when it waits for the replica's acknowledgement
-    fill_pool "${bases[$t]}" $((400000 + r * 30000)) "$t" 3
+    fill_pool "${bases[$t]}" $((400000 + r * 30000)) "$t" 5
     echo "$r $t approve-1 $(POOL="$work/pool-$t" CONNECTIONS=1 DURATION=3s measure "$t" -s bench/wrk/check-right.lua)" >>"$results"
   done
   order=("${order[@]:1}" "${order[0]}")
@@ -91,13 +92,14 @@ rows = {}
 for line in open(sys.argv[1]):
     r, topo, kind, rps, p50, p99, non, n, scpu, rcpu = line.split()
     # 2xx per second only: an approval pool used up answers 404
-    ok = float(rps) * (1 - int(non) / max(1, int(n)))
+    ok = float(rps) * (1 - int(non) / max(1, int(n))) if kind != "read" else float(rps)
     rows.setdefault((kind, topo), {})[int(r)] = (ok, p50, p99, int(non), int(n), int(scpu), int(rcpu))
 def ms(v):
     return float(v[:-2]) if v.endswith("ms") else float(v[:-2]) / 1000 if v.endswith("us") else float(v[:-1]) * 1000
 print(f'{"run (2xx only)":30} {"req/s":>7} {"p50 ms":>7} {"p99 ms":>7} {"non-2xx":>8} {"/single":>8}'
       f' {"service CPU":>12} {"Redis CPU":>10}  (CPU: ms per 1000 requests)')
-for kind, label in (("create", "create"), ("approve", "approve"), ("approve-1", "approve, 1 connection")):
+for kind, label in (("read", "read (404)"), ("create", "create"), ("approve", "approve"),
+                    ("approve-1", "approve, 1 connection")):
     for topo in ("single", "replicated", "cluster"):
         runs = rows[(kind, topo)]
         single = rows[(kind, "single")]
