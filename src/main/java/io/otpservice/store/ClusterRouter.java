@@ -218,7 +218,11 @@ final class ClusterRouter implements RedisTopology {
         });
     }
 
-    /** Reads the slot map from the known nodes (the configured ones when none answers), then the replicas. */
+    /**
+     * Reads the slot map from the known nodes (the configured ones when none answers) and publishes it;
+     * then reads the masters' replicas apart, so that a master that does not answer INFO never holds up
+     * the next slot map.
+     */
     Future<Topology> refresh() {
         Future<Topology> running = refreshing.get();
         if (running != null || closed) {
@@ -237,18 +241,19 @@ final class ClusterRouter implements RedisTopology {
                         return Future.failedFuture(new NoRouteException("no Redis Cluster node answered CLUSTER NODES"));
                     }
                     Topology merged = merge(views, topology.get().replicas());
-                    publish(merged);
-                    return replicas(merged).map(counts -> {
-                        Topology withReplicas = new Topology(merged.masters(), counts, merged.nodes());
-                        publish(withReplicas);
-                        return withReplicas;
-                    });
+                    publish(current -> merged);
+                    return Future.succeededFuture(merged);
                 })
                 .onComplete(result -> {
                     refreshing.set(null);
                     if (result.succeeded()) {
                         loaded.tryComplete();
                         promise.complete(result.result());
+                        replicas(result.result()).onSuccess(counts -> publish(current -> {
+                            Map<String, Integer> updated = new HashMap<>(current.replicas());
+                            counts.forEach((master, count) -> updated.computeIfPresent(master, (m, before) -> count));
+                            return new Topology(current.masters(), Map.copyOf(updated), current.nodes());
+                        }));
                     } else {
                         noMapYet = !loaded.future().isComplete();
                         promise.fail(result.cause());
@@ -287,8 +292,13 @@ final class ClusterRouter implements RedisTopology {
         });
     }
 
-    private void publish(Topology next) {
-        Topology before = topology.getAndSet(next);
+    private void publish(java.util.function.UnaryOperator<Topology> change) {
+        Topology before;
+        Topology next;
+        do {
+            before = topology.get();
+            next = change.apply(before);
+        } while (!topology.compareAndSet(before, next));
         if (!Arrays.equals(before.masters(), next.masters()) || !before.replicas().equals(next.replicas())) {
             LOG.infof("Redis Cluster: %s", describe(next));
         }

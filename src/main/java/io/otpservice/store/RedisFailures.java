@@ -16,8 +16,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Failed Redis calls: named by cause, counted per cause ({@code otp.redis.errors{cause}}), and logged
  * once per node, cause and period with Redis' own error text, instead of once per request. The first
- * failure of a cause is logged at once, so an outage shows at once; the rest of the period is summed up
- * in one line, and one line says when the node answers again.
+ * failure of a cause is logged at once, so an outage shows at once; the rest of each period is summed up
+ * in one line, and one line says when a node has gone a whole period without failing.
  */
 final class RedisFailures {
 
@@ -31,9 +31,9 @@ final class RedisFailures {
     private final MeterRegistry meters;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
-    /** Nodes with failures not yet followed by an answer, and when the first came. */
-    private final Map<String, Long> failingSince = new ConcurrentHashMap<>();
+    private final Map<String, Outage> outages = new ConcurrentHashMap<>();
 
+    /** The failures of one node and cause in the current period. */
     private static final class Window {
         final String where;
         final String cause;
@@ -47,6 +47,17 @@ final class RedisFailures {
         }
     }
 
+    /** The failures of one node, whatever their cause, until a whole period passes without one. */
+    private static final class Outage {
+        final long first;
+        volatile long last;
+        final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+
+        Outage(long first) {
+            this.first = first;
+        }
+    }
+
     RedisFailures(MeterRegistry meters) {
         this.meters = meters;
     }
@@ -57,10 +68,12 @@ final class RedisFailures {
         counters.computeIfAbsent(cause, c -> Counter.builder("otp.redis.errors")
                 .description("Failed or timed-out Redis calls (each answered 503), by cause")
                 .tag("cause", c).register(meters)).increment();
-        failingSince.putIfAbsent(where, System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        Outage outage = outages.computeIfAbsent(where, w -> new Outage(now));
+        outage.last = now;
+        outage.count.incrementAndGet();
         String text = text(failure);
         Window w = windows.computeIfAbsent(where + " " + cause, k -> new Window(where, cause));
-        long now = System.currentTimeMillis();
         synchronized (w) {
             w.lastText = text;
             if (w.start != 0 && now - w.start < PERIOD.toMillis()) {
@@ -79,43 +92,31 @@ final class RedisFailures {
         }
     }
 
-    /** A call to {@code where} succeeded: closes its open windows with one line each, then one "answers again". */
-    void answered(String where) {
-        if (failingSince.isEmpty()) {
-            return;
-        }
-        Long since = failingSince.remove(where);
-        if (since == null) {
-            return;
-        }
-        summarize(w -> w.where.equals(where), true);
-        LOG.infof("Redis %s answers again (failing since %d ms ago)", where, System.currentTimeMillis() - since);
-    }
-
-    /** Called every period: one line for each window whose period ended with failures left unlogged. */
+    /**
+     * Called every period: one line for each node and cause whose period ended with failures left
+     * unlogged, and one for each node that went a whole period without a failure after some.
+     */
     void flush() {
         long now = System.currentTimeMillis();
-        summarize(w -> true, false);
-        windows.entrySet().removeIf(e -> {
-            synchronized (e.getValue()) {
-                return e.getValue().suppressed == 0 && now - e.getValue().start >= 6 * PERIOD.toMillis();
+        windows.values().forEach(w -> {
+            synchronized (w) {
+                if (w.suppressed > 0 && now - w.start >= PERIOD.toMillis()) {
+                    LOG.warnf("Redis %s: %s ×%d in the last %d s (%s)", w.where, w.cause, w.suppressed,
+                            (now - w.start) / 1000, w.lastText);
+                    w.suppressed = 0;
+                    w.start = now;
+                }
             }
         });
-    }
-
-    private void summarize(java.util.function.Predicate<Window> which, boolean now) {
-        long time = System.currentTimeMillis();
-        windows.values().forEach(w -> {
-            if (!which.test(w)) {
-                return;
-            }
+        windows.values().removeIf(w -> {
             synchronized (w) {
-                if (w.suppressed > 0 && (now || time - w.start >= PERIOD.toMillis())) {
-                    LOG.warnf("Redis %s: %s ×%d in the last %d s (%s)", w.where, w.cause, w.suppressed,
-                            Math.max(1, (time - w.start) / 1000), w.lastText);
-                    w.suppressed = 0;
-                    w.start = time;
-                }
+                return w.suppressed == 0 && now - w.start >= 6 * PERIOD.toMillis();
+            }
+        });
+        outages.forEach((where, outage) -> {
+            if (now - outage.last >= PERIOD.toMillis() && outages.remove(where, outage)) {
+                LOG.infof("Redis %s: no failure for %d s (%d calls failed in the %.1f s before)", where,
+                        PERIOD.toSeconds(), outage.count.get(), (outage.last - outage.first) / 1000.0);
             }
         });
     }

@@ -135,9 +135,7 @@ public class ScriptRunner {
                         if (timer != null) {
                             timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                         }
-                        if (result.succeeded()) {
-                            failures.answered(where);
-                        } else {
+                        if (result.failed()) {
                             topology.failed(key, result.cause());
                             failures.failed(where, result.cause());
                         }

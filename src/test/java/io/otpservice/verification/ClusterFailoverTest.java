@@ -53,7 +53,9 @@ class ClusterFailoverTest extends FailoverScenario {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("otp.redis.timeout", "1s", "quarkus.fault-tolerance.global.timeout.value", "5000");
+            // the log is read back from the mark a scenario starts at: no rotation at 10 MB under it
+            return Map.of("otp.redis.timeout", "1s", "quarkus.fault-tolerance.global.timeout.value", "5000",
+                    "quarkus.log.file.rotation.max-file-size", "1G");
         }
     }
 
