@@ -39,6 +39,10 @@ public final class Fields {
     public static final String CREATED_AT = "ca";
     public static final String EXPIRES_AT = "ea";
     public static final String NEXT_RESEND_AT = "nr";
+    /** The last change: a send, a check, the end; for answers that show it (Twilio's date_updated). */
+    public static final String UPDATED_AT = "ua";
+    /** When each counted send was made, comma-separated, oldest first; a send taken back leaves the list. */
+    public static final String SEND_TIMES = "sa";
     /** The first resend cooldown in ms; it doubles with each send. */
     public static final String COOLDOWN = "cd";
     public static final String ATTEMPTS = "at";

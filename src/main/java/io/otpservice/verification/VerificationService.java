@@ -138,10 +138,14 @@ public class VerificationService {
 
     /** Checks the live verification of a recipient and purpose. */
     public Uni<Approval> checkByRecipient(Recipient recipient, String purpose, CheckCommand check) {
-        String recipientHash = hasher.recipientHash(recipient.normalised());
-        return store.liveId(recipientHash, purpose).chain(id -> check(id.orElseThrow(() ->
+        return liveId(recipient, purpose).chain(id -> check(id, check));
+    }
+
+    /** The id of the live verification of a recipient and purpose (it may have ended since), or not-found. */
+    public Uni<VerificationId> liveId(Recipient recipient, String purpose) {
+        return store.liveId(hasher.recipientHash(recipient.normalised()), purpose).map(id -> id.orElseThrow(() ->
                 new VerificationException.NotFound("No pending verification for this recipient and purpose: none was "
-                        + "created, or it expired, was canceled or already approved.")), check));
+                        + "created, or it expired, was canceled or already approved.")));
     }
 
     public Uni<Void> cancel(VerificationId id) {

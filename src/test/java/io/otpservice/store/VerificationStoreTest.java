@@ -266,6 +266,44 @@ class VerificationStoreTest extends ApiTest {
     }
 
     @Test
+    void everyChangeMovesUpdatedAtAndEachCountedSendKeepsItsTime() {
+        NewVerification v = fresh(null, "111111");
+        StoredVerification first = created(v);
+        assertThat(first.updatedAt()).isEqualTo(first.createdAt());
+        assertThat(first.sendTimes()).containsExactly(first.createdAt());
+
+        cooldownOver(v.id());
+        StoredVerification resent = ((Resent) resend(v.id(), "222222")).verification();
+        assertThat(resent.sendTimes()).hasSize(2).startsWith(first.createdAt());
+        assertThat(resent.updatedAt()).isEqualTo(resent.sendTimes().get(1)).isAfterOrEqualTo(first.createdAt());
+
+        unsend(v.id(), 2); // a send no provider took is not listed
+        assertThat(find(v.id()).sendTimes()).containsExactly(first.createdAt());
+
+        for (Runnable change : List.<Runnable>of(() -> check(v.id(), "000000", null),
+                () -> store.cancel(v.id()).await().indefinitely())) {
+            redis.hash(String.class).hset(Keys.verification(v.id()), Fields.UPDATED_AT, "1");
+            change.run();
+            assertThat(find(v.id()).updatedAt()).isAfter(first.createdAt().minusSeconds(1));
+        }
+        assertThat(find(v.id()).status()).isEqualTo(Status.CANCELED);
+    }
+
+    @Test
+    void aVerificationWrittenBeforeTheTimesExistedReadsWithDefaults() {
+        NewVerification v = fresh(null, "111111");
+        StoredVerification stored = created(v);
+        redis.hash(String.class).hdel(Keys.verification(v.id()), Fields.UPDATED_AT, Fields.SEND_TIMES);
+        StoredVerification old = find(v.id());
+        assertThat(old.updatedAt()).isEqualTo(stored.createdAt());
+        assertThat(old.sendTimes()).isEmpty();
+    }
+
+    private StoredVerification find(VerificationId id) {
+        return store.find(id).await().indefinitely().orElseThrow();
+    }
+
+    @Test
     void limitCountsEventsInItsWindows() {
         String key = Keys.clientCreates(hasher.opaque("client", newClientIp()));
         var windows = io.otpservice.ratelimit.Window.parseList("2/1h");
