@@ -131,6 +131,15 @@ public class VerificationStore {
         });
     }
 
+    /** Approves a pending verification without a code (a key with verify:approve asked). */
+    public Uni<ApproveResult> approve(VerificationId id) {
+        return scripts.run("approve", List.of(Keys.verification(id)), List.of()).map(r -> switch (r.get(0).toString()) {
+            case "approved" -> new ApprovedByKey(channel(r, 1), r.get(2).toString());
+            case "not-found" -> new NotFound();
+            default -> throw unknown("approve", r);
+        });
+    }
+
     /**
      * Records how send number {@code send} went (a provider took it, or a receipt came back); a
      * state never moves back and a report about an older send changes nothing. Null fields keep
