@@ -3,6 +3,7 @@ package io.otpservice.api.twilio;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -12,9 +13,10 @@ import java.util.Optional;
 
 /**
  * The parameters of a /v2 request: an {@code application/x-www-form-urlencoded} body, read strictly.
- * The raw body is printable ASCII, every {@code %} starts two hex digits, the decoded bytes are UTF-8
- * (no malformed or surrogate sequences), and no parameter comes twice. Anything else is 60200: a
- * lenient decoder would turn bad escapes into replacement characters that then reach the validators.
+ * The raw body is printable ASCII, every {@code %} starts two hex digits, the decoded bytes are valid in
+ * the declared charset (UTF-8 unless ISO-8859-1 or US-ASCII is declared; no malformed or surrogate
+ * sequences), and no parameter comes twice. Anything else is 60200: a lenient decoder would turn bad
+ * escapes into replacement characters that then reach the validators.
  */
 final class TwilioForm {
 
@@ -32,17 +34,15 @@ final class TwilioForm {
         if (body == null || body.isEmpty()) {
             return new TwilioForm(Map.of());
         }
-        if (!isForm(contentType)) {
-            throw TwilioException.invalidParameter("Content-Type");
-        }
+        Charset charset = formCharset(contentType).orElseThrow(() -> TwilioException.invalidParameter("Content-Type"));
         Map<String, String> values = new HashMap<>();
         for (String pair : body.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq), null);
-            String value = decode(eq < 0 ? "" : pair.substring(eq + 1), name);
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq), charset, null);
+            String value = decode(eq < 0 ? "" : pair.substring(eq + 1), charset, name);
             if (name.isEmpty() || values.putIfAbsent(name, value) != null || values.size() > MAX_PARAMETERS) {
                 throw TwilioException.invalidParameter(name.isEmpty() || values.size() > MAX_PARAMETERS ? null : safe(name));
             }
@@ -64,28 +64,35 @@ final class TwilioForm {
         return values.containsKey(name);
     }
 
-    private static boolean isForm(String contentType) {
+    /** The charset of a form body: UTF-8 unless declared otherwise; empty when not a form or an unknown charset. */
+    private static Optional<Charset> formCharset(String contentType) {
         if (contentType == null) {
-            return false;
+            return Optional.empty();
         }
         String[] parts = contentType.split(";");
         if (!parts[0].strip().equalsIgnoreCase(FORM)) {
-            return false;
+            return Optional.empty();
         }
+        Charset charset = StandardCharsets.UTF_8;
         for (int i = 1; i < parts.length; i++) {
             String[] param = parts[i].strip().split("=", 2);
             if (param[0].equalsIgnoreCase("charset") && param.length == 2) {
-                String charset = param[1].strip().replace("\"", "").toLowerCase(Locale.ROOT);
-                if (!charset.equals("utf-8") && !charset.equals("us-ascii")) {
-                    return false;
+                charset = switch (param[1].strip().replace("\"", "").toLowerCase(Locale.ROOT)) {
+                    case "utf-8", "utf8" -> StandardCharsets.UTF_8;
+                    case "iso-8859-1", "latin1" -> StandardCharsets.ISO_8859_1;
+                    case "us-ascii" -> StandardCharsets.US_ASCII;
+                    default -> null;
+                };
+                if (charset == null) {
+                    return Optional.empty();
                 }
             }
         }
-        return true;
+        return Optional.of(charset);
     }
 
     /** Percent-decoding of one name or value; {@code name} names the parameter in the error, if known. */
-    private static String decode(String text, String name) {
+    private static String decode(String text, Charset charset, String name) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -106,7 +113,7 @@ final class TwilioForm {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()))
                     .toString();
         } catch (CharacterCodingException e) {

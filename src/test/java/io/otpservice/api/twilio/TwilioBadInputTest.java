@@ -121,7 +121,7 @@ class TwilioBadInputTest extends ApiTest {
         cases.add(new Case("JSON body", "POST", CREATE, "application/json", "{\"To\":\"alice@example.com\",\"Channel\":\"email\"}",
                 auth(), 400, 60200));
         cases.add(new Case("text/plain body", "POST", CREATE, "text/plain", OK_TO + "&Channel=email", auth(), 400, 60200));
-        cases.add(new Case("form in Latin-1", "POST", CREATE, FORM + "; charset=ISO-8859-1", OK_TO + "&Channel=email",
+        cases.add(new Case("form in UTF-16", "POST", CREATE, FORM + "; charset=UTF-16", OK_TO + "&Channel=email",
                 auth(), 400, 60200));
         cases.add(new Case("form without Content-Type", "POST", CREATE, null, OK_TO + "&Channel=email", auth(), 400, 60200));
         bad(cases, "bad percent-escape", CREATE, "To=%zz&Channel=email");
