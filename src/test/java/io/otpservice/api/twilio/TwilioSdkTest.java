@@ -1,5 +1,6 @@
 package io.otpservice.api.twilio;
 
+import com.twilio.Twilio;
 import com.twilio.exception.ApiException;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.verify.v2.Service;
@@ -95,6 +96,20 @@ class TwilioSdkTest extends ApiTest {
         assertTwilioError(20404, 404, () -> Verification.updater(SERVICE, second.getSid(), Verification.Status.CANCELED)
                 .update(client));
         assertThat(mailCount(to)).isEqualTo(2);
+    }
+
+    @Test
+    void theStaticStyleOfMostAppsWorksOnceTheirRestClientIsSet() {
+        Twilio.setRestClient(client); // the app's one change; its calls below are Twilio's examples as they are
+        try {
+            String to = newEmail();
+            RECIPIENTS.add(to);
+            Verification.creator(SERVICE, to, "email").setDeviceIp(newClientIp()).create();
+            String code = codesSentTo(to, 1).getFirst();
+            assertThat(VerificationCheck.creator(SERVICE).setTo(to).setCode(code).create().getValid()).isTrue();
+        } finally {
+            Twilio.setRestClient(null);
+        }
     }
 
     @Test
