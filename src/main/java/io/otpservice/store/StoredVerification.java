@@ -4,6 +4,7 @@ import io.otpservice.recipient.Channel;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,7 +17,8 @@ import static io.otpservice.store.Fields.*;
 
 /**
  * A verification as Redis holds it (codes and session only as hashes, the recipient sealed).
- * {@code updatedAt} is its last change; {@code sendTimes} when each counted send was made.
+ * {@code updatedAt} is its last change; {@code sendTimes} when each counted send was made (to the second
+ * after the create, whose own time is exact).
  */
 public record StoredVerification(
         VerificationId id,
@@ -102,7 +104,8 @@ public record StoredVerification(
         f.put(CREATED_AT, Long.toString(createdAt.toEpochMilli()));
         f.put(EXPIRES_AT, Long.toString(expiresAt.toEpochMilli()));
         f.put(UPDATED_AT, Long.toString(updatedAt.toEpochMilli()));
-        f.put(SEND_TIMES, sendTimes.stream().map(t -> Long.toString(t.toEpochMilli())).collect(Collectors.joining(",")));
+        f.put(SEND_TIMES, sendTimes.stream().map(t -> Long.toString(Duration.between(createdAt, t).toSeconds()))
+                .collect(Collectors.joining(",")));
         f.put(ATTEMPTS, Integer.toString(attempts));
         f.put(MAX_ATTEMPTS, Integer.toString(maxAttempts));
         f.put(SENDS, Integer.toString(sends));
@@ -145,10 +148,10 @@ public record StoredVerification(
                 f.get(MASKED_RECIPIENT), Channel.fromWire(f.get(CHANNEL)).orElseThrow(), f.get(PURPOSE), f.get(LOCALE),
                 f.get(RECIPIENT_HASH), "1".equals(f.get(TEST_RECIPIENT)), f.get(SESSION_HASH), integer(f.get(CODE_LENGTH)),
                 f.getOrDefault(COUNTRY, ""), createdAt, millis(f.get(EXPIRES_AT)),
-                // written since the Twilio-compatible API: a verification of an older version has neither
+                // kept since the Twilio-compatible API: one of an older version says it changed and sent when created
                 f.containsKey(UPDATED_AT) ? millis(f.get(UPDATED_AT)) : createdAt,
                 integer(f.get(ATTEMPTS)), integer(f.get(MAX_ATTEMPTS)), integer(f.get(SENDS)), integer(f.get(MAX_SENDS)),
-                millis(f.get(NEXT_RESEND_AT)), times(f.get(SEND_TIMES)),
+                millis(f.get(NEXT_RESEND_AT)), times(f.get(SEND_TIMES), createdAt),
                 new Delivery(DeliveryStatus.fromWire(f.getOrDefault(DELIVERY_STATUS, "queued")),
                         blankToNull(f.get(DELIVERY_PROVIDER)), integer(f.get(DELIVERY_ATTEMPTS)),
                         blankToNull(f.get(DELIVERY_ERROR))));
@@ -158,9 +161,13 @@ public record StoredVerification(
         return Instant.ofEpochMilli(Long.parseLong(value));
     }
 
-    private static List<Instant> times(String value) {
-        return value == null || value.isEmpty() ? List.of()
-                : Arrays.stream(value.split(",")).map(StoredVerification::millis).toList();
+    /** Send times from their offsets in seconds after the create (the first send's is 0: the create's own time). */
+    private static List<Instant> times(String offsets, Instant createdAt) {
+        if (offsets == null) {
+            return List.of(createdAt);
+        }
+        return offsets.isEmpty() ? List.of()
+                : Arrays.stream(offsets.split(",")).map(s -> createdAt.plusSeconds(Long.parseLong(s))).toList();
     }
 
     private static int integer(String value) {
