@@ -14,11 +14,12 @@ local wait, longest = window_wait(fails, now, ARGV[1])
 if wait > 0 then return {'rate-limited', wait, 'recipient-failures', v[9], v[10]} end
 local ma = tonumber(v[4])
 if tonumber(v[3]) >= ma then
-  redis.call('HSET', KEYS[1], F.status, 'failed')
+  redis.call('HSET', KEYS[1], F.status, 'failed', F.updated_at, num(now))
   return {'too-many-attempts', tonumber(v[2]) - now, v[9], v[10]}
 end
 
 local at = redis.call('HINCRBY', KEYS[1], F.attempts, 1)
+redis.call('HSET', KEYS[1], F.updated_at, num(now))
 local session_ok = true
 if v[7] then
   session_ok = false
@@ -34,9 +35,9 @@ for i = 3, #ARGV do
 end
 
 if session_ok and code_ok then
-  finish(KEYS[1], 'approved')
+  finish(KEYS[1], 'approved', now)
   return {'approved', num(now), redis.call('HGETALL', KEYS[1])}
 end
 window_add(fails, now, longest, KEYS[1] .. ':' .. at)
-if at >= ma then finish(KEYS[1], 'failed') end
+if at >= ma then finish(KEYS[1], 'failed', now) end
 return {'incorrect', ma - at, v[9], v[10]}

@@ -38,13 +38,14 @@ if not test then
   wait, longest = window_wait(KEYS[2], now, ARGV[3])
   if wait > 0 then return {'rate-limited', wait, 'recipient-sends'} end
 end
-if replaced then finish(replaced, 'canceled') end
+if replaced then finish(replaced, 'canceled', now) end
 
 local ttl = tonumber(ARGV[6])
 local v = KEYS[4]
 redis.call('HSET', v, F.id, ARGV[1], F.status, 'pending', F.sealed_recipient, ARGV[11],
   F.masked_recipient, ARGV[12], F.channel, ARGV[13], F.purpose, ARGV[14], F.locale, ARGV[15],
   F.recipient_hash, ARGV[16], F.code_hash, ARGV[10], F.created_at, num(now), F.expires_at, num(now + ttl),
+  F.updated_at, num(now), F.send_times, '0',
   F.attempts, '0', F.max_attempts, ARGV[7], F.sends, '1', F.max_sends, ARGV[8], F.cooldown, ARGV[9],
   F.next_resend_at, num(now + tonumber(ARGV[9])), F.code_length, ARGV[17], F.country, ARGV[18],
   F.delivery_status, test and 'sent' or 'queued', F.delivery_provider, test and 'test-recipient' or '',

@@ -9,6 +9,7 @@ local F = {
   code_length = 'cl', country = 'co', code_hash = 'h1', previous_code_hash = 'h0',
   restore_code_hash = 'hp', restore_next_resend = 'np', created_at = 'ca', expires_at = 'ea',
   next_resend_at = 'nr', cooldown = 'cd', attempts = 'at', max_attempts = 'ma', sends = 'sn',
+  updated_at = 'ua', send_times = 'sa',
   max_sends = 'ms', delivery_status = 'ds', delivery_provider = 'dp', delivery_attempts = 'da',
   delivery_error = 'de'
 }
@@ -70,9 +71,9 @@ local function ct_equal(a, b)
   return diff == 0
 end
 
--- Ends a verification: its codes are forgotten at once.
-local function finish(key, status)
-  redis.call('HSET', key, F.status, status)
+-- Ends a verification: its codes are forgotten at once. now: the script's Redis time, if it has one.
+local function finish(key, status, now)
+  redis.call('HSET', key, F.status, status, F.updated_at, num(now or now_ms()))
   redis.call('HDEL', key, F.code_hash, F.previous_code_hash, F.restore_code_hash, F.restore_next_resend)
 end
 

@@ -4,15 +4,18 @@
 -- KEYS: 1 verification
 -- ARGV: 1 send number, 2 provider, 3 attempts, 4 last error
 local v = redis.call('HMGET', KEYS[1], F.status, F.sends, F.previous_code_hash, F.restore_code_hash,
-  F.restore_next_resend, F.recipient_hash, F.purpose, F.id)
+  F.restore_next_resend, F.recipient_hash, F.purpose, F.id, F.send_times)
 if not v[2] or v[2] ~= ARGV[1] then return 0 end
+local now = now_ms()
 local prefix = K.prefix(KEYS[1])
 redis.call('ZREM', K.recipient_sends(prefix, v[6]), v[8] .. ':' .. ARGV[1])
+-- the send's time goes with it (the last one: only the current send is ever taken back)
 redis.call('HSET', KEYS[1], F.delivery_status, 'failed', F.delivery_provider, ARGV[2],
-  F.delivery_attempts, ARGV[3], F.delivery_error, ARGV[4])
+  F.delivery_attempts, ARGV[3], F.delivery_error, ARGV[4], F.updated_at, num(now),
+  F.send_times, string.match(v[9] or '', '^(.*),[^,]*$') or '')
 if v[1] ~= 'pending' then return 0 end
 if ARGV[1] == '1' then
-  finish(KEYS[1], 'canceled')
+  finish(KEYS[1], 'canceled', now)
   local live = K.live_pointer(prefix, v[6], v[7])
   if redis.call('GET', live) == v[8] then redis.call('DEL', live) end
   return 1

@@ -22,7 +22,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Turns request bodies into the lifecycle's commands, or an {@code invalid-request} that lists every bad field. */
+/**
+ * Turns request bodies into the lifecycle's commands, or an {@code invalid-request} that lists every bad field.
+ * The Twilio-compatible edge ({@code api.twilio}) validates through it too, so both APIs refuse the same input.
+ */
 @Singleton
 public class RequestValidator {
 
@@ -41,7 +44,7 @@ public class RequestValidator {
         this.recipients = recipients;
     }
 
-    CreateCommand create(CreateVerificationRequest body, Caller caller, HttpServerRequest http) {
+    public CreateCommand create(CreateVerificationRequest body, Caller caller, HttpServerRequest http) {
         if (body == null) {
             throw invalid(List.of(new FieldError("body", "a JSON object is required")));
         }
@@ -59,7 +62,7 @@ public class RequestValidator {
     }
 
     /** The code and session of a check. */
-    CheckCommand check(CheckRequest body) {
+    public CheckCommand check(CheckRequest body) {
         if (body == null) {
             throw invalid(List.of(new FieldError("body", "a JSON object is required")));
         }
@@ -72,10 +75,10 @@ public class RequestValidator {
         return new CheckCommand(body.code(), session);
     }
 
-    record ByRecipient(Recipient recipient, Policy policy, CheckCommand check) {
+    public record ByRecipient(Recipient recipient, Policy policy, CheckCommand check) {
     }
 
-    ByRecipient checkByRecipient(CheckByRecipientRequest body) {
+    public ByRecipient checkByRecipient(CheckByRecipientRequest body) {
         if (body == null) {
             throw invalid(List.of(new FieldError("body", "a JSON object is required")));
         }

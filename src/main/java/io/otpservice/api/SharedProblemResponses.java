@@ -5,12 +5,11 @@ import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
-import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 
 /**
- * Gives every error answer of every operation the problem+json body, so a resource method's
+ * Gives every error answer of every /v1 operation the problem+json body, so a resource method's
  * annotations say only which codes it answers and when. The answers every API-key operation shares
  * (400, 401, 403, 503) are annotated once, on the resource class.
  */
@@ -22,7 +21,10 @@ public class SharedProblemResponses implements OASFilter {
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
-        for (PathItem item : openAPI.getPaths().getPathItems().values()) {
+        openAPI.getPaths().getPathItems().forEach((path, item) -> {
+            if (path.startsWith("/v2/")) {
+                return; // the Twilio-compatible API answers Twilio's error body, declared on its resource
+            }
             for (Operation operation : item.getOperations().values()) {
                 if (operation.getResponses() == null || operation.getResponses().getAPIResponses() == null) {
                     continue;
@@ -33,7 +35,7 @@ public class SharedProblemResponses implements OASFilter {
                     }
                 });
             }
-        }
+        });
     }
 
     private static void problemBody(APIResponse response) {

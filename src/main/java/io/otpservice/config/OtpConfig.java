@@ -84,6 +84,10 @@ public interface OtpConfig {
 
     Templates templates();
 
+    /** The Twilio Verify v2 compatible API under /v2. */
+    @WithName("twilio")
+    TwilioApi twilioApi();
+
     /**
      * The public base URL of this service (https://otp.example.com). Providers are asked to send
      * delivery receipts under it, and Twilio signatures are checked against it.
@@ -96,9 +100,12 @@ public interface OtpConfig {
         @Pattern(regexp = "^[0-9a-fA-F]{64}$", message = "must be the SHA-256 of the key as 64 hex digits")
         String hash();
 
-        /** verify:send, verify:check, verify:read, verify:cancel, client-ip. */
-        List<@Pattern(regexp = "^(verify:send|verify:check|verify:read|verify:cancel|client-ip)$",
-                message = "must be one of verify:send, verify:check, verify:read, verify:cancel, client-ip") String> scopes();
+        /** verify:send, verify:check, verify:read, verify:cancel, verify:approve (/v2 only), client-ip. */
+        List<@Pattern(regexp = "^(verify:send|verify:check|verify:read|verify:cancel|verify:approve|client-ip)$",
+                message = "must be one of verify:send, verify:check, verify:read, verify:cancel, verify:approve, client-ip") String> scopes();
+
+        /** The Twilio account SID this key answers to on /v2 (HTTP Basic user); without it the key has no /v2. */
+        Optional<@Pattern(regexp = "^AC[0-9a-fA-F]{32}$", message = "must be a Twilio account SID: AC and 32 hex digits") String> twilioAccountSid();
     }
 
     interface Purpose {
@@ -278,6 +285,21 @@ public interface OtpConfig {
         @WithDefault("auto")
         @Pattern(regexp = "^(auto|jdk|native)$", message = "must be auto, jdk or native")
         String provider();
+    }
+
+    /** /v2: Twilio Verify service SIDs and what they stand for. */
+    interface TwilioApi {
+        /** Service SID (VA and 32 hex digits, any case) to its settings; an unknown SID is 404 on /v2. */
+        Map<String, TwilioService> services();
+    }
+
+    interface TwilioService {
+        /** The purpose of the service's verifications. */
+        @WithDefault("default")
+        String purpose();
+
+        /** The service's friendly_name; default the purpose. */
+        Optional<String> friendlyName();
     }
 
     interface Idempotency {

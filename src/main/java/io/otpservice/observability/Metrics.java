@@ -32,7 +32,7 @@ public class Metrics {
                 .register(registry).increment();
     }
 
-    /** outcome: approved, incorrect, too_many_attempts, not_found, rate_limited. */
+    /** outcome: approved, incorrect, too_many_attempts, not_found, rate_limited, approved_by_key (/v2, no code). */
     public void checked(String channel, String purpose, String outcome) {
         Counter.builder("otp.verifications.checked").description("Checks by outcome")
                 .tags("channel", orUnknown(channel), "purpose", orUnknown(purpose), "outcome", outcome)

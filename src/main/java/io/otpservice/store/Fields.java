@@ -39,6 +39,14 @@ public final class Fields {
     public static final String CREATED_AT = "ca";
     public static final String EXPIRES_AT = "ea";
     public static final String NEXT_RESEND_AT = "nr";
+    /** The last change: a send, a check, the end; for answers that show it (Twilio's date_updated). */
+    public static final String UPDATED_AT = "ua";
+    /**
+     * When each counted send was made: whole seconds after {@link #CREATED_AT}, comma-separated, the
+     * first send's 0 included; a send taken back leaves the list. Seconds keep ten sends under 64
+     * bytes, so the hash stays a compact listpack (hash-max-listpack-value).
+     */
+    public static final String SEND_TIMES = "sa";
     /** The first resend cooldown in ms; it doubles with each send. */
     public static final String COOLDOWN = "cd";
     public static final String ATTEMPTS = "at";

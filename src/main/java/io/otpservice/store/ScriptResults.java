@@ -63,11 +63,18 @@ public final class ScriptResults {
     public record Canceled() implements CancelResult {
     }
 
+    /** approve.lua: approved without a code; what the metrics need. */
+    public sealed interface ApproveResult {
+    }
+
+    public record ApprovedByKey(Channel channel, String purpose) implements ApproveResult {
+    }
+
     /**
      * Answers shared by several scripts. {@code NotFound}: unknown, expired, or no longer pending.
      * {@code Limited}: a window is full; {@code channel} and {@code purpose} are known only on a check.
      */
-    public record NotFound() implements ResendResult, CheckResult, CancelResult {
+    public record NotFound() implements ResendResult, CheckResult, CancelResult, ApproveResult {
     }
 
     public record Limited(Limit limit, Duration retryIn, Channel channel, String purpose)

@@ -4,14 +4,22 @@ import io.otpservice.recipient.Channel;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static io.otpservice.store.Fields.*;
 
-/** A verification as Redis holds it (codes and session only as hashes, the recipient sealed). */
+/**
+ * A verification as Redis holds it (codes and session only as hashes, the recipient sealed).
+ * {@code updatedAt} is its last change; {@code sendTimes} when each counted send was made (to the second
+ * after the create, whose own time is exact).
+ */
 public record StoredVerification(
         VerificationId id,
         Status status,
@@ -27,12 +35,18 @@ public record StoredVerification(
         String country,
         Instant createdAt,
         Instant expiresAt,
+        Instant updatedAt,
         int attempts,
         int maxAttempts,
         int sends,
         int maxSends,
         Instant nextResendAt,
+        List<Instant> sendTimes,
         Delivery delivery) {
+
+    public StoredVerification {
+        sendTimes = List.copyOf(sendTimes);
+    }
 
     /** Where a verification is in its life; only {@link #PENDING} accepts checks and resends. */
     public enum Status {
@@ -66,8 +80,8 @@ public record StoredVerification(
 
     public StoredVerification withDelivery(Delivery newDelivery) {
         return new StoredVerification(id, status, sealedRecipient, maskedRecipient, channel, purpose, locale,
-                recipientHash, testRecipient, sessionHash, codeLength, country, createdAt, expiresAt, attempts, maxAttempts,
-                sends, maxSends, nextResendAt, newDelivery);
+                recipientHash, testRecipient, sessionHash, codeLength, country, createdAt, expiresAt, updatedAt, attempts,
+                maxAttempts, sends, maxSends, nextResendAt, sendTimes, newDelivery);
     }
 
     /** The hash fields this verification is stored as (the code hashes excepted: they are never read back). */
@@ -89,6 +103,9 @@ public record StoredVerification(
         f.put(COUNTRY, country);
         f.put(CREATED_AT, Long.toString(createdAt.toEpochMilli()));
         f.put(EXPIRES_AT, Long.toString(expiresAt.toEpochMilli()));
+        f.put(UPDATED_AT, Long.toString(updatedAt.toEpochMilli()));
+        f.put(SEND_TIMES, sendTimes.stream().map(t -> Long.toString(Duration.between(createdAt, t).toSeconds()))
+                .collect(Collectors.joining(",")));
         f.put(ATTEMPTS, Integer.toString(attempts));
         f.put(MAX_ATTEMPTS, Integer.toString(maxAttempts));
         f.put(SENDS, Integer.toString(sends));
@@ -125,13 +142,16 @@ public record StoredVerification(
     }
 
     static StoredVerification from(Map<String, String> f) {
+        Instant createdAt = millis(f.get(CREATED_AT));
         return new StoredVerification(
                 new VerificationId(f.get(ID)), Status.fromWire(f.get(STATUS)), f.get(SEALED_RECIPIENT),
                 f.get(MASKED_RECIPIENT), Channel.fromWire(f.get(CHANNEL)).orElseThrow(), f.get(PURPOSE), f.get(LOCALE),
                 f.get(RECIPIENT_HASH), "1".equals(f.get(TEST_RECIPIENT)), f.get(SESSION_HASH), integer(f.get(CODE_LENGTH)),
-                f.getOrDefault(COUNTRY, ""), millis(f.get(CREATED_AT)), millis(f.get(EXPIRES_AT)),
+                f.getOrDefault(COUNTRY, ""), createdAt, millis(f.get(EXPIRES_AT)),
+                // kept since the Twilio-compatible API: one of an older version says it changed and sent when created
+                f.containsKey(UPDATED_AT) ? millis(f.get(UPDATED_AT)) : createdAt,
                 integer(f.get(ATTEMPTS)), integer(f.get(MAX_ATTEMPTS)), integer(f.get(SENDS)), integer(f.get(MAX_SENDS)),
-                millis(f.get(NEXT_RESEND_AT)),
+                millis(f.get(NEXT_RESEND_AT)), times(f.get(SEND_TIMES), createdAt),
                 new Delivery(DeliveryStatus.fromWire(f.getOrDefault(DELIVERY_STATUS, "queued")),
                         blankToNull(f.get(DELIVERY_PROVIDER)), integer(f.get(DELIVERY_ATTEMPTS)),
                         blankToNull(f.get(DELIVERY_ERROR))));
@@ -139,6 +159,15 @@ public record StoredVerification(
 
     private static Instant millis(String value) {
         return Instant.ofEpochMilli(Long.parseLong(value));
+    }
+
+    /** Send times from their offsets in seconds after the create (the first send's is 0: the create's own time). */
+    private static List<Instant> times(String offsets, Instant createdAt) {
+        if (offsets == null) {
+            return List.of(createdAt);
+        }
+        return offsets.isEmpty() ? List.of()
+                : Arrays.stream(offsets.split(",")).map(s -> createdAt.plusSeconds(Long.parseLong(s))).toList();
     }
 
     private static int integer(String value) {

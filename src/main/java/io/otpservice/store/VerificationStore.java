@@ -87,8 +87,8 @@ public class VerificationStore {
     private static StoredVerification created(NewVerification v, Instant now) {
         return new StoredVerification(v.id(), StoredVerification.Status.PENDING, v.sealedRecipient(),
                 v.maskedRecipient(), v.channel(), v.purpose(), v.locale(), v.recipientHash(), v.testRecipient(),
-                v.sessionHash(), v.codeLength(), v.country(), now, now.plus(v.ttl()), 0, v.maxAttempts(), 1,
-                v.maxSends(), now.plus(v.cooldown()), new StoredVerification.Delivery(v.testRecipient()
+                v.sessionHash(), v.codeLength(), v.country(), now, now.plus(v.ttl()), now, 0, v.maxAttempts(), 1,
+                v.maxSends(), now.plus(v.cooldown()), List.of(now), new StoredVerification.Delivery(v.testRecipient()
                 ? StoredVerification.DeliveryStatus.SENT : StoredVerification.DeliveryStatus.QUEUED,
                 v.testRecipient() ? "test-recipient" : null, 0, null));
     }
@@ -131,6 +131,15 @@ public class VerificationStore {
                     case "not-found" -> new NotFound();
                     default -> throw unknown("cancel", r);
                 });
+    }
+
+    /** Approves a pending verification without a code (a key with verify:approve asked). */
+    public Uni<ApproveResult> approve(VerificationId id) {
+        return scripts.run("approve", List.of(Keys.verification(id)), List.of()).map(r -> switch (r.get(0).toString()) {
+            case "approved" -> new ApprovedByKey(channel(r, 1), r.get(2).toString());
+            case "not-found" -> new NotFound();
+            default -> throw unknown("approve", r);
+        });
     }
 
     /**

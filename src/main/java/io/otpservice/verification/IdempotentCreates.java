@@ -45,7 +45,7 @@ public class IdempotentCreates {
                             created.verification(), ttl))
                     .onFailure().call(() -> idempotency.release(keyHash));
             case IdempotencyStore.Replay r -> Uni.createFrom().item(
-                    new VerificationService.Created(r.created(), r.verification()));
+                    new VerificationService.Created(r.created(), false, r.verification()));
             case IdempotencyStore.InProgress p -> Uni.createFrom().failure(new VerificationException.IdempotencyConflict(
                     "A request with this Idempotency-Key is still in progress."));
             case IdempotencyStore.Mismatch m -> Uni.createFrom().failure(new VerificationException.IdempotencyConflict(

@@ -6,10 +6,12 @@ import io.otpservice.code.RecipientCipher;
 import io.otpservice.config.OtpConfig;
 import io.otpservice.observability.Metrics;
 import io.otpservice.ratelimit.Limit;
+import io.otpservice.recipient.Channel;
 import io.otpservice.recipient.Recipient;
 import io.otpservice.store.Keys;
 import io.otpservice.store.ScriptResults;
 import io.otpservice.store.ScriptResults.Approved;
+import io.otpservice.store.ScriptResults.ApprovedByKey;
 import io.otpservice.store.ScriptResults.Canceled;
 import io.otpservice.store.ScriptResults.Existing;
 import io.otpservice.store.ScriptResults.Incorrect;
@@ -26,6 +28,7 @@ import io.otpservice.store.VerificationStore;
 import io.otpservice.token.TokenIssuer;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +41,7 @@ import java.util.Optional;
 @Singleton
 public class VerificationService {
 
+    private static final Logger LOG = Logger.getLogger("otp.verification");
     private static final int RANDOM_ID_BYTES = 14;
     private static final int MAX_CODE_DRAWS = 5;
 
@@ -67,8 +71,11 @@ public class VerificationService {
         this.metrics = metrics;
     }
 
-    /** The result of a create: {@code created} is false when the live verification was returned. */
-    public record Created(boolean created, StoredVerification verification) {
+    /**
+     * The result of a create: {@code created} is false when the live verification was returned;
+     * {@code sent} says whether this create sent a code (a new one, or the live one's resend).
+     */
+    public record Created(boolean created, boolean sent, StoredVerification verification) {
     }
 
     /** An approved check: the verification and its signed proof. */
@@ -98,9 +105,9 @@ public class VerificationService {
         return store.create(fresh, client, random.hex(8)).chain(result -> switch (result) {
             case ScriptResults.Created(StoredVerification v) -> delivery.deliver(v, recipient.normalised(), code)
                     .invoke(sent -> metrics.created(sent.channel().wire(), sent.purpose(), sent.country()))
-                    .map(sent -> new Created(true, sent));
-            case Existing(StoredVerification v) -> Uni.createFrom().item(new Created(false, v));
-            case ResendExisting(VerificationId existing) -> resend(existing).map(v -> new Created(false, v));
+                    .map(sent -> new Created(true, true, sent));
+            case Existing(StoredVerification v) -> Uni.createFrom().item(new Created(false, false, v));
+            case ResendExisting(VerificationId existing) -> resend(existing).map(v -> new Created(false, true, v));
             case Limited limited -> Uni.createFrom().failure(rateLimited(limited.limit(), limited.retryIn()));
         });
     }
@@ -138,15 +145,35 @@ public class VerificationService {
 
     /** Checks the live verification of a recipient and purpose. */
     public Uni<Approval> checkByRecipient(Recipient recipient, String purpose, CheckCommand check) {
-        String recipientHash = hasher.recipientHash(recipient.normalised());
-        return store.liveId(recipientHash, purpose).chain(id -> check(id.orElseThrow(() ->
+        return liveId(recipient, purpose).chain(id -> check(id, check));
+    }
+
+    /** The id of the live verification of a recipient and purpose (it may have ended since), or not-found. */
+    public Uni<VerificationId> liveId(Recipient recipient, String purpose) {
+        return store.liveId(hasher.recipientHash(recipient.normalised()), purpose).map(id -> id.orElseThrow(() ->
                 new VerificationException.NotFound("No pending verification for this recipient and purpose: none was "
-                        + "created, or it expired, was canceled or already approved.")), check));
+                        + "created, or it expired, was canceled or already approved.")));
     }
 
     public Uni<Void> cancel(VerificationId id) {
         return store.cancel(id).map(result -> switch (result) {
             case Canceled canceled -> null;
+            case NotFound missing -> throw new VerificationException.NotFound();
+        });
+    }
+
+    /**
+     * Approves a pending verification without its code, for an API key allowed to (Twilio's
+     * Status=approved). Audited; counted as a check of its own outcome, not as a conversion, so it
+     * can never make a number range look real. No token: nobody proved anything.
+     */
+    public Uni<Void> approve(VerificationId id, String keyName) {
+        return store.approve(id).map(result -> switch (result) {
+            case ApprovedByKey(Channel channel, String purpose) -> {
+                metrics.checked(channel.wire(), purpose, "approved_by_key");
+                LOG.warnf("verification %s approved without a code by API key %s", id, keyName);
+                yield null;
+            }
             case NotFound missing -> throw new VerificationException.NotFound();
         });
     }

@@ -110,6 +110,16 @@ class ConfigValidationIT {
     }
 
     @Test
+    void aTwilioServiceOfAnUnknownPurposeStopsTheServiceAlsoWhenSetThroughTheEnvironment() throws Exception {
+        Map<String, String> env = goodEnvironment();
+        env.put("OTP_TWILIO_SERVICES_VA0123456789ABCDEF0123456789ABCDEF_PURPOSE", "no-such-purpose");
+        Result result = PackagedApp.run(env, 60);
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).containsIgnoringCase(
+                "otp.twilio.services.VA0123456789abcdef0123456789abcdef.purpose: 'no-such-purpose' is not a configured purpose");
+    }
+
+    @Test
     void goodValuesStart() throws Exception {
         Result result = PackagedApp.run(goodEnvironment(), 30);
         assertThat(result.exited()).as(result.output()).isFalse();

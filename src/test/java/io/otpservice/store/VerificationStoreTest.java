@@ -266,6 +266,66 @@ class VerificationStoreTest extends ApiTest {
     }
 
     @Test
+    void everyChangeMovesUpdatedAtAndEachCountedSendKeepsItsTime() {
+        NewVerification v = fresh(null, "111111");
+        StoredVerification first = created(v);
+        assertThat(first.updatedAt()).isEqualTo(first.createdAt());
+        assertThat(first.sendTimes()).containsExactly(first.createdAt());
+
+        cooldownOver(v.id());
+        StoredVerification resent = ((Resent) resend(v.id(), "222222")).verification();
+        assertThat(resent.sendTimes()).hasSize(2).startsWith(first.createdAt());
+        // a resend's time is kept to the second after the create
+        assertThat(resent.sendTimes().get(1)).isBetween(resent.updatedAt().minusSeconds(1), resent.updatedAt());
+        assertThat(resent.updatedAt()).isAfterOrEqualTo(first.createdAt());
+
+        unsend(v.id(), 2); // a send no provider took is not listed
+        assertThat(find(v.id()).sendTimes()).containsExactly(first.createdAt());
+
+        for (Runnable change : List.<Runnable>of(() -> check(v.id(), "000000", null),
+                () -> store.cancel(v.id()).await().indefinitely())) {
+            redis.hash(String.class).hset(Keys.verification(v.id()), Fields.UPDATED_AT, "1");
+            change.run();
+            assertThat(find(v.id()).updatedAt()).isAfter(first.createdAt().minusSeconds(1));
+        }
+        assertThat(find(v.id()).status()).isEqualTo(Status.CANCELED);
+    }
+
+    @Test
+    void aVerificationWrittenBeforeTheTimesExistedReadsAsChangedAndSentWhenCreated() {
+        NewVerification v = fresh(null, "111111");
+        StoredVerification stored = created(v);
+        redis.hash(String.class).hdel(Keys.verification(v.id()), Fields.UPDATED_AT, Fields.SEND_TIMES);
+        StoredVerification old = find(v.id());
+        assertThat(old.updatedAt()).isEqualTo(stored.createdAt());
+        assertThat(old.sendTimes()).containsExactly(stored.createdAt());
+        cooldownOver(v.id());
+        assertThat(((Resent) resend(v.id(), "222222")).verification().sendTimes()).hasSize(2)
+                .startsWith(stored.createdAt());
+    }
+
+    @Test
+    void tenSendsAtTheEndOfADayStillFitTheCompactHashEncoding() {
+        // any value over hash-max-listpack-value (64 bytes) turns a hash into a table of about twice the memory
+        NewVerification v = fresh(hasher.recipientHash(newEmail()), null, "111111", 10, true);
+        created(v);
+        String key = Keys.verification(v.id());
+        long dayAgo = Long.parseLong(redis.hash(String.class).hget(key, Fields.CREATED_AT)) - 86_399_000L;
+        redis.hash(String.class).hset(key, Fields.CREATED_AT, Long.toString(dayAgo));
+        for (int send = 2; send <= 10; send++) {
+            cooldownOver(v.id());
+            assertThat(resend(v.id(), "222222")).isInstanceOf(Resent.class);
+        }
+        assertThat(find(v.id()).sendTimes()).hasSize(10);
+        assertThat(redis.hash(String.class).hget(key, Fields.SEND_TIMES)).hasSizeLessThanOrEqualTo(64);
+        assertThat(redis.execute("OBJECT", "ENCODING", key).toString()).isEqualTo("listpack");
+    }
+
+    private StoredVerification find(VerificationId id) {
+        return store.find(id).await().indefinitely().orElseThrow();
+    }
+
+    @Test
     void limitCountsEventsInItsWindows() {
         String key = Keys.clientCreates(hasher.opaque("client", newClientIp()));
         var windows = io.otpservice.ratelimit.Window.parseList("2/1h");

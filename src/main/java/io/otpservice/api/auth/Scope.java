@@ -14,6 +14,8 @@ public @interface Scope {
     String CHECK = "verify:check";
     String READ = "verify:read";
     String CANCEL = "verify:cancel";
+    /** Approves a verification without its code (Twilio's Status=approved on /v2); never implied by others. */
+    String APPROVE = "verify:approve";
     /** Lets a key assert the end user's address in {@code clientIp}. */
     String CLIENT_IP = "client-ip";
 
