@@ -39,10 +39,12 @@ class ReadmeWalkthroughTest extends ApiTest {
             return "dev";
         }
 
+        /** Free ports too: the dev profile does not see the %test ones, and another suite may hold 8081. */
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("otp.token.signing-key",
-                    Base64.getEncoder().encodeToString(SigningKeys.generate().getPrivate().getEncoded()));
+                    Base64.getEncoder().encodeToString(SigningKeys.generate().getPrivate().getEncoded()),
+                    "quarkus.http.test-port", "0", "quarkus.management.test-port", "0");
         }
     }
 
