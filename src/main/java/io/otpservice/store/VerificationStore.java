@@ -135,11 +135,12 @@ public class VerificationStore {
 
     /** Approves a pending verification without a code (a key with verify:approve asked). */
     public Uni<ApproveResult> approve(VerificationId id) {
-        return scripts.run("approve", List.of(Keys.verification(id)), List.of()).map(r -> switch (r.get(0).toString()) {
-            case "approved" -> new ApprovedByKey(channel(r, 1), r.get(2).toString());
-            case "not-found" -> new NotFound();
-            default -> throw unknown("approve", r);
-        });
+        return scripts.run("approve", List.of(Keys.verification(id)), List.of(), r -> "approved".equals(r.get(0).toString()))
+                .map(r -> switch (r.get(0).toString()) {
+                    case "approved" -> new ApprovedByKey(channel(r, 1), r.get(2).toString());
+                    case "not-found" -> new NotFound();
+                    default -> throw unknown("approve", r);
+                });
     }
 
     /**
