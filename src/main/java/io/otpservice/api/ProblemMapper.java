@@ -83,9 +83,13 @@ public class ProblemMapper {
         return response;
     }
 
+    /**
+     * Anything else is our bug: logged with the class and stack of each cause but without their
+     * messages, which may quote the request (a parser's message often holds the input it refused).
+     */
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        LOG.error("Unexpected failure", e);
+        LOG.error("Unexpected failure " + e.getClass().getName(), Scrubbed.of(e));
         return respond(Problem.of("internal", 500, "Internal error", "An unexpected error occurred."));
     }
 
