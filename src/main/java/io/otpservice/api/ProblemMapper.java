@@ -15,12 +15,14 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** The one place where failures become RFC 9457 problem answers. */
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_.\\[\\]-]{1,64}");
 
     @ServerExceptionMapper
     public Response lifecycle(VerificationException e) {
@@ -101,15 +103,19 @@ public class ProblemMapper {
         return builder.build();
     }
 
+    /** The field a JSON error is about, named only when the name is plain (the body's own text is never echoed). */
     private static FieldError jsonError(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
-            return new FieldError(u.getPropertyName(), "unknown field");
+            return PLAIN_NAME.matcher(String.valueOf(u.getPropertyName())).matches()
+                    ? new FieldError(u.getPropertyName(), "unknown field")
+                    : new FieldError("body", "has an unknown field");
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String field = m.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
-            return new FieldError(field, "wrong type: expected a string");
+            return PLAIN_NAME.matcher(field).matches() ? new FieldError(field, "wrong type: expected a string")
+                    : new FieldError("body", "has a field of the wrong type");
         }
         return new FieldError("body", "malformed JSON");
     }

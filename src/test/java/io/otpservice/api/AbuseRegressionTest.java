@@ -73,6 +73,32 @@ class AbuseRegressionTest extends ApiTest {
         assertThat(response.asString()).doesNotContain(body).doesNotContain("14155550188");
     }
 
+    // --- 2. a session (or any string) with a lone surrogate was hashed as '?' ------------------------------
+
+    @Test
+    void aLoneSurrogateInASessionIsRefusedAndBindsNothing() {
+        String to = newEmail();
+        Map<String, String> before = snapshot();
+        api().body("{\"to\":\"" + to + "\",\"session\":\"\\ud800\",\"clientIp\":\"" + newClientIp() + "\"}")
+                .post("/v1/verifications").then().statusCode(400)
+                .body("code", equalTo("invalid-request")).body("errors[0].field", equalTo("session"));
+        assertUnchanged(before);
+        assertThat(mailCount(to)).isZero();
+
+        // the other way round: bound to "?", a check presenting a lone surrogate is refused, not an attempt
+        String id = create(Map.of("to", to, "session", "?")).then().statusCode(201).extract().path("id");
+        String code = lastCodeSentTo(to, 1);
+        Map<String, String> pending = snapshot();
+        for (String session : new String[]{"\\ud800", "\\udfff", "a\\udc00", "\\udc00\\ud800"}) {
+            api().body("{\"code\":\"" + code + "\",\"session\":\"" + session + "\"}")
+                    .post("/v1/verifications/" + id + "/check").then().statusCode(400)
+                    .body("code", equalTo("invalid-request")).body("errors[0].field", equalTo("session"));
+        }
+        assertUnchanged(pending);
+        api().body(Map.of("code", code, "session", "?")).post("/v1/verifications/" + id + "/check")
+                .then().statusCode(200).body("status", equalTo("approved"));
+    }
+
     // --- helpers ------------------------------------------------------------------------------------------
 
     private static boolean validUri(String target) {
