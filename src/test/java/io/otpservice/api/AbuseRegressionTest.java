@@ -99,6 +99,60 @@ class AbuseRegressionTest extends ApiTest {
                 .then().statusCode(200).body("status", equalTo("approved"));
     }
 
+    // --- 3. a chunked body got past the 8 KiB limit, and DELETE ran before its body was read -------------
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedBeforeAnyHandlerRuns() throws IOException {
+        String to = newEmail();
+        String id = create(to).then().statusCode(201).extract().path("id");
+        codesSentTo(to, 1);
+        cooldownOver(id);
+        Map<String, String> before = snapshot();
+        byte[] big = "x".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
+
+        for (String head : new String[]{"DELETE /v1/verifications/" + id + " HTTP/1.1",
+                "POST /v1/verifications/" + id + "/resend HTTP/1.1",
+                "POST /v1/verifications/" + id + "/check HTTP/1.1",
+                "POST /v1/verifications HTTP/1.1",
+                "GET /v1/verifications/" + id + " HTTP/1.1"}) {
+            String withKey = head + "\r\nAuthorization: Bearer " + KEY + "\r\nContent-Type: application/json";
+            RawHttp.Answer chunked = RawHttp.chunked(withKey, big, 1000);
+            assertThat(chunked.isProblem(413, "payload-too-large")).as(head + " chunked: " + chunked).isTrue();
+            RawHttp.Answer declared = RawHttp.exchange(withKey + "\r\nContent-Length: " + big.length, big);
+            assertThat(declared.isProblem(413, "payload-too-large")).as(head + " with Content-Length: " + declared).isTrue();
+        }
+        // a create just over the limit, in one chunk and in many
+        byte[] create = paddedCreate(newEmail(), BodyLimit.MAX_BYTES + 1);
+        String createHead = "POST /v1/verifications HTTP/1.1\r\nAuthorization: Bearer " + KEY + "\r\nContent-Type: application/json";
+        assertThat(RawHttp.chunked(createHead, create, create.length).isProblem(413, "payload-too-large")).isTrue();
+        assertThat(RawHttp.chunked(createHead, create, 7).isProblem(413, "payload-too-large")).isTrue();
+
+        assertUnchanged(before);
+        api().get("/v1/verifications/" + id).then().statusCode(200).body("status", equalTo("pending"))
+                .body("sendsRemaining", equalTo(4));
+        assertThat(mailCount(to)).isEqualTo(1);
+    }
+
+    @Test
+    void aBodyOfExactlyTheLimitIsReadWhateverItsFraming() throws IOException {
+        String head = "POST /v1/verifications HTTP/1.1\r\nAuthorization: Bearer " + KEY + "\r\nContent-Type: application/json";
+        byte[] exact = paddedCreate(newEmail(), BodyLimit.MAX_BYTES);
+        RawHttp.Answer chunked = RawHttp.chunked(head, exact, 333);
+        assertThat(chunked.status()).as(chunked.toString()).isEqualTo(201);
+        byte[] other = paddedCreate(newEmail(), BodyLimit.MAX_BYTES);
+        RawHttp.Answer declared = RawHttp.exchange(head + "\r\nContent-Length: " + other.length, other);
+        assertThat(declared.status()).as(declared.toString()).isEqualTo(201);
+        byte[] small = paddedCreate(newEmail(), 0);
+        assertThat(RawHttp.chunked(head, small, 5).status()).isEqualTo(201);
+    }
+
+    /** A create body for {@code to}, padded with trailing spaces to {@code size} bytes (at least its own length). */
+    private static byte[] paddedCreate(String to, int size) {
+        RECIPIENTS.add(to);
+        String json = "{\"to\":\"" + to + "\",\"clientIp\":\"" + newClientIp() + "\"}";
+        return (json + " ".repeat(Math.max(0, size - json.length()))).getBytes(StandardCharsets.US_ASCII);
+    }
+
     // --- helpers ------------------------------------------------------------------------------------------
 
     private static boolean validUri(String target) {

@@ -77,7 +77,7 @@ public final class RawHttp {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         try {
-            for (int n; (n = in.read(buffer)) > 0; ) {
+            for (int n; !complete(all) && (n = in.read(buffer)) > 0; ) {
                 all.write(buffer, 0, n);
             }
         } catch (SocketException | SocketTimeoutException e) {
@@ -101,6 +101,21 @@ public final class RawHttp {
         List<String> encoding = headers.get("transfer-encoding");
         String body = encoding != null && encoding.contains("chunked") ? unchunk(rest) : rest;
         return new Answer(status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+    }
+
+    /** A whole answer has arrived: its head and the body its Content-Length or last chunk announces. */
+    private static boolean complete(ByteArrayOutputStream received) {
+        String text = received.toString(StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        String head = text.substring(0, end).toLowerCase(Locale.ROOT);
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("\r\ncontent-length: *([0-9]+)").matcher(head);
+        if (length.find()) {
+            return text.length() - end - 4 >= Integer.parseInt(length.group(1));
+        }
+        return head.contains("\r\ntransfer-encoding: chunked") && text.endsWith("0\r\n\r\n");
     }
 
     private static String unchunk(String framed) {
