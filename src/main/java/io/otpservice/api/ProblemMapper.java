@@ -11,10 +11,12 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -56,8 +58,14 @@ public class ProblemMapper {
                 List.of(jsonError(e))));
     }
 
+    private final AllowedMethods allowed;
+
+    public ProblemMapper(AllowedMethods allowed) {
+        this.allowed = allowed;
+    }
+
     @ServerExceptionMapper
-    public Response http(WebApplicationException e) {
+    public Response http(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
         if (e.getCause() instanceof JsonProcessingException json) {
             return json(json);
@@ -78,9 +86,11 @@ public class ProblemMapper {
             return unexpected(e);
         }
         Response response = respond(problem);
-        if (status == 405 && e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null) {
-            return Response.fromResponse(response)
-                    .header(HttpHeaders.ALLOW, e.getResponse().getHeaderString(HttpHeaders.ALLOW)).build();
+        if (status == 405) {
+            Set<String> methods = allowed.of(uri.getPath());
+            if (!methods.isEmpty()) {
+                return Response.fromResponse(response).header(HttpHeaders.ALLOW, AllowedMethods.header(methods)).build();
+            }
         }
         return response;
     }

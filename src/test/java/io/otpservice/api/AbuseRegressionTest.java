@@ -30,6 +30,9 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 class AbuseRegressionTest extends ApiTest {
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/openapi", management = true)
+    java.net.URL openApiUrl;
+
     private static final Path LOG = Path.of("target/otp-test.log");
     /** The number of the reproduction; in the fiction range, and scanned for by SecretScanTest. */
     private static final String PHONE = "+14155550188";
@@ -151,6 +154,60 @@ class AbuseRegressionTest extends ApiTest {
         RECIPIENTS.add(to);
         String json = "{\"to\":\"" + to + "\",\"clientIp\":\"" + newClientIp() + "\"}";
         return (json + " ".repeat(Math.max(0, size - json.length()))).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    // --- 4. every 405 said "see the Allow header" and none sent one -------------------------------------
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "PUT, /v1/verifications, POST",
+            "GET, /v1/verifications, POST",
+            "PATCH, /v1/verifications/VE00000000000000000000000000000000, 'DELETE,GET,HEAD'",
+            "POST, /v1/verifications/VE00000000000000000000000000000000, 'DELETE,GET,HEAD'",
+            "GET, /v1/verifications/VE00000000000000000000000000000000/check, POST",
+            "DELETE, /v1/verifications/VE00000000000000000000000000000000/resend, POST",
+            "GET, /v1/verification-checks, POST",
+            "GET, /v1/delivery-callbacks/twilio, POST",
+            "POST, /.well-known/jwks.json, 'GET,HEAD'",
+    })
+    void every405CarriesTheAllowHeaderOfItsPath(String method, String path, String methods) {
+        Map<String, String> before = snapshot();
+        Set<String> expected = new TreeSet<>(Arrays.asList(methods.split(",")));
+        expected.add("OPTIONS");
+
+        Response response = api().body("{}").request(method, path);
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.contentType()).startsWith(Problem.MEDIA_TYPE);
+        assertThat(response.jsonPath().getString("code")).isEqualTo("method-not-allowed");
+        assertThat(allow(response)).isEqualTo(expected);
+        // OPTIONS names the same methods
+        Response options = given().options(path);
+        assertThat(options.statusCode()).isEqualTo(204);
+        assertThat(allow(options)).isEqualTo(expected);
+        assertUnchanged(before);
+    }
+
+    /** Every path and operation of the OpenAPI document (which Quarkus builds from the resources) has its Allow. */
+    @Test
+    void theAllowOfEveryPathIsWhatTheOpenApiDocumentSays() {
+        Map<String, Map<String, Object>> paths = given().accept("application/json").get(openApiUrl)
+                .then().statusCode(200).extract().jsonPath().getMap("paths");
+        assertThat(paths).isNotEmpty();
+        paths.forEach((template, operations) -> {
+            String path = template.replaceAll("\\{[^}]+}", "VE" + "0".repeat(32));
+            Set<String> expected = new TreeSet<>(Set.of("OPTIONS"));
+            operations.keySet().forEach(op -> expected.add(op.toUpperCase(java.util.Locale.ROOT)));
+            if (expected.contains("GET")) {
+                expected.add("HEAD");
+            }
+            assertThat(allow(given().options(path))).as(template).isEqualTo(expected);
+        });
+    }
+
+    private static Set<String> allow(Response response) {
+        String allow = response.header("Allow");
+        assertThat(allow).as("Allow").isNotBlank();
+        return Arrays.stream(allow.split(",")).map(String::trim).collect(Collectors.toCollection(TreeSet::new));
     }
 
     // --- helpers ------------------------------------------------------------------------------------------
