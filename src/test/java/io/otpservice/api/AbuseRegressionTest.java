@@ -7,6 +7,7 @@ import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -208,6 +210,49 @@ class AbuseRegressionTest extends ApiTest {
         String allow = response.header("Allow");
         assertThat(allow).as("Allow").isNotBlank();
         return Arrays.stream(allow.split(",")).map(String::trim).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    // --- 5. an empty Idempotency-Key was taken as no key --------------------------------------------------
+
+    @ParameterizedTest(name = "Idempotency-Key \"{0}\"")
+    @MethodSource("badIdempotencyKeys")
+    void anEmptyOrMalformedIdempotencyKeyIsRefused(String key) {
+        String to = newEmail();
+        Map<String, String> before = snapshot();
+        for (int i = 0; i < 2; i++) {
+            api().header("Idempotency-Key", key).body(Map.of("to", to, "clientIp", newClientIp()))
+                    .post("/v1/verifications").then().statusCode(400)
+                    .body("code", equalTo("invalid-request")).body("errors[0].field", equalTo("Idempotency-Key"));
+        }
+        assertUnchanged(before);
+        assertThat(mailCount(to)).isZero();
+    }
+
+    static Stream<String> badIdempotencyKeys() {
+        return Stream.of("", " ", "x y", "k\u00e9", "\u00a0", "k".repeat(256));
+    }
+
+    @Test
+    void headersTheApiDefinesAreRefusedWhenEmptyOrRepeated() throws IOException {
+        String to = newEmail();
+        RECIPIENTS.add(to);
+        byte[] body = ("{\"to\":\"" + to + "\",\"clientIp\":\"" + newClientIp() + "\"}").getBytes(StandardCharsets.US_ASCII);
+        String create = "POST /v1/verifications HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " + body.length;
+        String key = "\r\nAuthorization: Bearer " + KEY;
+        Map<String, String> before = snapshot();
+
+        assertThat(RawHttp.exchange(create + key + "\r\nIdempotency-Key:", body).isProblem(400, "invalid-request")).isTrue();
+        assertThat(RawHttp.exchange(create + key + "\r\nIdempotency-Key: a\r\nIdempotency-Key: a", body)
+                .isProblem(400, "invalid-request")).isTrue();
+        for (String authorization : new String[]{"", "\r\nAuthorization:", "\r\nAuthorization: Bearer",
+                "\r\nAuthorization: Bearer ", "\r\nAuthorization: Basic dGVzdC1rZXk6", key + key,
+                "\r\nAuthorization: Bearer test-key extra", "\r\nAuthorization: Bearer\ttest-key",
+                "\r\nAuthorization: Bearer test-key\u00a0", "\r\nAuthorization: Bearertest-key"}) {
+            RawHttp.Answer answer = RawHttp.exchange(create + authorization, body);
+            assertThat(answer.isProblem(401, "unauthorized")).as("[" + authorization + "] " + answer).isTrue();
+        }
+        assertUnchanged(before);
+        assertThat(mailCount(to)).isZero();
     }
 
     // --- helpers ------------------------------------------------------------------------------------------
