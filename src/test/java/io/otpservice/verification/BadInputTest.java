@@ -143,6 +143,10 @@ class BadInputTest extends ApiTest {
         bad(cases, "clientIp with a lone surrogate", create, "{\"to\":\"" + OK_TO + "\",\"clientIp\":\"10.0.0.1\\ud800\"}");
         bad(cases, "unknown field named by a lone surrogate", create, "{\"to\":\"" + OK_TO + "\",\"\\ud800\":1}");
         bad(cases, "unknown field with a long name", create, "{\"to\":\"" + OK_TO + "\",\"" + "n".repeat(3000) + "\":1}");
+        // a member named twice: parsers disagree on which wins, so none is taken
+        bad(cases, "to named twice", create, "{\"to\":\"" + OK_TO + "\",\"to\":\"bob@example.com\"}");
+        bad(cases, "session named twice", create, "{\"to\":\"" + OK_TO + "\",\"session\":\"a\",\"session\":\"b\"}");
+        bad(cases, "an unknown member named twice", create, "{\"to\":\"" + OK_TO + "\",\"x\":1,\"x\":2}");
         cases.add(new Case("oversized body", "POST", create, "application/json",
                 "{\"to\":\"" + "a".repeat(9000) + "\"}", Map.of(), 413, "payload-too-large"));
         cases.add(new Case("text/plain body", "POST", create, "text/plain", "to=" + OK_TO, Map.of(), 415,
@@ -171,6 +175,7 @@ class BadInputTest extends ApiTest {
         bad(cases, "check with unknown field", check, "{\"code\":\"123456\",\"extra\":1}");
         bad(cases, "check malformed JSON", check, "{\"code\":");
         bad(cases, "check null body", check, "null");
+        bad(cases, "code named twice", check, "{\"code\":\"123456\",\"code\":\"654321\"}");
         bad(cases, "check with a lone surrogate code", check, "{\"code\":\"12345\\ud800\"}");
         bad(cases, "check with a lone surrogate session", check, "{\"code\":\"123456\",\"session\":\"\\udfff\"}");
         String byRecipient = "/v1/verification-checks";
@@ -178,6 +183,7 @@ class BadInputTest extends ApiTest {
         bad(cases, "check by recipient, short code", byRecipient, "{\"to\":\"" + OK_TO + "\",\"code\":\"12\"}");
         bad(cases, "check by recipient, unknown purpose", byRecipient, "{\"to\":\"" + OK_TO + "\",\"purpose\":\"nope\",\"code\":\"123456\"}");
         bad(cases, "check by recipient without to", byRecipient, "{\"code\":\"123456\"}");
+        bad(cases, "check by recipient, to named twice", byRecipient, "{\"to\":\"" + OK_TO + "\",\"to\":\"" + OK_TO + "\",\"code\":\"123456\"}");
         bad(cases, "check by recipient, to with a lone surrogate", byRecipient, "{\"to\":\"\\ud800" + OK_TO + "\",\"code\":\"123456\"}");
         bad(cases, "check by recipient, purpose with a lone surrogate", byRecipient, "{\"to\":\"" + OK_TO + "\",\"purpose\":\"\\ud800\",\"code\":\"123456\"}");
         bad(cases, "check by recipient, session with a lone surrogate", byRecipient, "{\"to\":\"" + OK_TO + "\",\"code\":\"123456\",\"session\":\"x\\udc00\"}");
