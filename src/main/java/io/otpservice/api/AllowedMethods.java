@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -23,11 +22,10 @@ import java.util.regex.Pattern;
  */
 @Singleton
 @RegisterForReflection(targets = {VerificationResource.class, DeliveryCallbackResource.class, JwksResource.class})
-public class AllowedMethods {
+public final class AllowedMethods {
 
     static final List<Class<?>> RESOURCES = List.of(VerificationResource.class, DeliveryCallbackResource.class,
             JwksResource.class);
-    private static final Pattern TEMPLATE = Pattern.compile("\\{\\s*[A-Za-z0-9_]+\\s*(?::\\s*([^}]+))?}");
 
     private record Route(Pattern path, Set<String> methods) {
     }
@@ -89,15 +87,20 @@ public class AllowedMethods {
         return path.length() > 1 ? path.replaceAll("/+$", "") : path;
     }
 
-    /** A path template as a regular expression: literal text quoted, each {name} one segment (or its own regex). */
+    /** A path template as a regular expression: literal text quoted, each {name} one segment, {name: regex} its regex. */
     private static Pattern pattern(String template) {
         StringBuilder regex = new StringBuilder();
-        Matcher m = TEMPLATE.matcher(template);
         int last = 0;
-        while (m.find()) {
-            regex.append(Pattern.quote(template.substring(last, m.start())));
-            regex.append(m.group(1) == null ? "[^/]+" : "(?:" + m.group(1).strip() + ")");
-            last = m.end();
+        for (int open = template.indexOf('{'); open >= 0; open = template.indexOf('{', last)) {
+            int close = template.indexOf('}', open);
+            if (close < 0) {
+                throw new IllegalStateException("unclosed path parameter in " + template);
+            }
+            regex.append(Pattern.quote(template.substring(last, open)));
+            String parameter = template.substring(open + 1, close);
+            int colon = parameter.indexOf(':');
+            regex.append(colon < 0 ? "[^/]+" : "(?:" + parameter.substring(colon + 1).strip() + ")");
+            last = close + 1;
         }
         regex.append(Pattern.quote(template.substring(last)));
         return Pattern.compile(regex + "/?");

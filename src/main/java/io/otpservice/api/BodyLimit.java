@@ -1,5 +1,6 @@
 package io.otpservice.api;
 
+import io.netty.util.AsciiString;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -63,7 +64,7 @@ public class BodyLimit {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         long declared = length == null ? 0 : declaredLength(length);
         if (declared < 0 || !encodings.isEmpty()
-                && !(encodings.size() == 1 && "chunked".equalsIgnoreCase(encodings.getFirst().strip()))) {
+                && !(encodings.size() == 1 && AsciiString.contentEqualsIgnoreCase("chunked", encodings.getFirst().strip()))) {
             refuse(rc, 400, "invalid-request", BAD_FRAMING);
             return;
         }
@@ -75,7 +76,8 @@ public class BodyLimit {
             rc.next(); // HTTP/1.x without either header has no body (RFC 9112 §6.3)
             return;
         }
-        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+        String expect = request.getHeader(HttpHeaders.EXPECT);
+        if (expect != null && AsciiString.contentEqualsIgnoreCase("100-continue", expect)) {
             // read here, so answered here; Quarkus REST must not send a second 100 once the body is in
             rc.response().writeContinue();
             request.headers().remove(HttpHeaders.EXPECT);
