@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.io.CharConversionException;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -62,6 +63,13 @@ public class ProblemMapper {
 
     public ProblemMapper(AllowedMethods allowed) {
         this.allowed = allowed;
+    }
+
+    /** Jackson's encoding errors are IOExceptions, not JSON errors; BufferedBody refuses their bodies first. */
+    @ServerExceptionMapper(priority = 1)
+    public Response charset(CharConversionException e) {
+        return edge(new ApiException.InvalidRequest("The body must be JSON encoded as UTF-8.",
+                List.of(new FieldError("body", "is not UTF-8 JSON text"))));
     }
 
     @ServerExceptionMapper

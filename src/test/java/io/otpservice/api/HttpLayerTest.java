@@ -50,6 +50,25 @@ class HttpLayerTest extends ApiTest {
         assertUnchanged(before);
     }
 
+    /** Found by the body fuzz targets: zero bytes made Jackson read UTF-16 or UTF-32, invalid UTF-32 was a 500. */
+    @Test
+    void aJsonBodyThatIsNotUtf8IsRefused() throws IOException {
+        Map<String, String> before = snapshot();
+        String create = "POST /v1/verifications HTTP/1.1" + KEYED + "\r\nContent-Type: application/json\r\nContent-Length: ";
+        String json = "{\"to\":\"nobody@example.com\"}";
+        byte[][] bodies = {
+                json.getBytes(StandardCharsets.UTF_16LE), json.getBytes(StandardCharsets.UTF_16BE),
+                json.getBytes(java.nio.charset.Charset.forName("UTF-32BE")),
+                {0, 0, 0, '{', '"', 0, 0, 0, 'c', 'o', 'd', 'e', '"', 0, 0, 0, 0, 0, ':'},
+                {0, ')', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+                {'{', '"', 't', 'o', '"', ':', '"', (byte) 0xc3, '(', '"', '}'}};
+        for (byte[] body : bodies) {
+            RawHttp.Answer answer = RawHttp.exchange(create + body.length, body);
+            assertThat(answer.isProblem(400, "invalid-request")).as(answer.toString()).isTrue();
+        }
+        assertUnchanged(before);
+    }
+
     /** The bare answers the README lists: refused by Netty or Quarkus before our first route. */
     @Test
     void whatTheHttpLayerRefusesBeforeUsStaysBare() throws IOException {
