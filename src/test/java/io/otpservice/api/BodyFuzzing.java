@@ -67,7 +67,7 @@ final class BodyFuzzing {
             answer(PROBLEMS.json(e));
             return null;
         } catch (java.io.IOException e) {
-            // found by CheckBodyFuzzTest and CreateBodyFuzzTest: UTF-32 guessed from zero bytes, then
+            // found by the body fuzz targets: UTF-32 guessed from zero bytes, then
             // an encoding error that is no JSON error; BufferedBody now refuses such bodies first
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,18 +1,19 @@
 package io.otpservice.api;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.otpservice.verification.CreateCommand;
 
 /**
  * POST /v1/verifications bodies through the service's JSON mapper and RequestValidator, as a caller
  * with a key reaches them: each input is a body. The outcome is a create command (its session
  * hashable, its recipient normalised) or an invalid-request problem; never anything else.
- * Seeds: CreateBodyFuzzTestInputs.
+ * Run by BodiesFuzzTest.
  */
-class CreateBodyFuzzTest {
+final class CreateBodyFuzzing {
 
-    @FuzzTest
-    void create(byte[] body) {
+    private CreateBodyFuzzing() {
+    }
+
+    static void create(byte[] body) {
         CreateCommand command = BodyFuzzing.validate(body, CreateVerificationRequest.class,
                 request -> BodyFuzzing.VALIDATOR.create(request, BodyFuzzing.CALLER, BodyFuzzing.HTTP));
         if (command != null) {

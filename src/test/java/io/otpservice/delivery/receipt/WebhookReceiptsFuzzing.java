@@ -1,6 +1,5 @@
 package io.otpservice.delivery.receipt;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.otpservice.api.JsonSettings;
 import io.otpservice.support.TestConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,9 +10,12 @@ import java.util.Map;
 
 /**
  * Receipts of the webhook provider: each input (its body; a first line is taken as a query) is read
- * unsigned, stale and signed. Only the signed read may be taken. Seeds: WebhookReceiptsFuzzTestInputs.
+ * unsigned, stale and signed. Only the signed read may be taken. Run by ReceiptsFuzzTest.
  */
-class WebhookReceiptsFuzzTest {
+final class WebhookReceiptsFuzzing {
+
+    private WebhookReceiptsFuzzing() {
+    }
 
     private static final WebhookReceipts READER = new WebhookReceipts(TestConfig.otp(), mapper());
 
@@ -23,8 +25,7 @@ class WebhookReceiptsFuzzTest {
         return mapper;
     }
 
-    @FuzzTest
-    void read(byte[] data) {
+    static void read(byte[] data) {
         ReceiptFuzzing.Input in = ReceiptFuzzing.Input.of(data);
         String type = "application/json";
         ReceiptFuzzing.read(READER, type, in, Map.of(), false);

@@ -1,6 +1,5 @@
 package io.otpservice.delivery.receipt;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.otpservice.support.TestConfig;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -19,16 +18,18 @@ import java.util.TreeMap;
  * Vonage delivery receipts: each input (query, newline, body) is read unsigned, which must be refused,
  * then as JSON and as a form, signed both ways Vonage documents: a signed JWT bound to the body, and
  * the {@code sig} field over what the reader parsed (with a fresh {@code timestamp} added to the query).
- * Signed, a read is taken or unreadable, never badly signed. Seeds: VonageReceiptsFuzzTestInputs.
+ * Signed, a read is taken or unreadable, never badly signed. Run by ReceiptsFuzzTest.
  */
-class VonageReceiptsFuzzTest {
+final class VonageReceiptsFuzzing {
 
-    private static final VonageReceipts READER = new VonageReceipts(TestConfig.otp(), WebhookReceiptsFuzzTest.mapper());
+    private VonageReceiptsFuzzing() {
+    }
+
+    private static final VonageReceipts READER = new VonageReceipts(TestConfig.otp(), WebhookReceiptsFuzzing.mapper());
     private static final String JSON = "application/json";
     private static final String FORM = "application/x-www-form-urlencoded";
 
-    @FuzzTest
-    void read(byte[] data) {
+    static void read(byte[] data) {
         ReceiptFuzzing.Input in = ReceiptFuzzing.Input.of(data);
         ReceiptFuzzing.read(READER, FORM, in, Map.of(), false);
         ReceiptFuzzing.read(READER, JSON, in, Map.of("Authorization", ""), false);
@@ -55,7 +56,7 @@ class VonageReceiptsFuzzTest {
         try {
             params = new HashMap<>(ReceiptParsing.firstValues(ReceiptParsing.form(query)));
             Map<String, String> body = ReceiptParsing.isJson(type)
-                    ? ReceiptParsing.flatJson(WebhookReceiptsFuzzTest.mapper(), in.bodyText())
+                    ? ReceiptParsing.flatJson(WebhookReceiptsFuzzing.mapper(), in.bodyText())
                     : ReceiptParsing.firstValues(ReceiptParsing.form(in.bodyText()));
             for (String name : body.keySet()) {
                 if (params.containsKey(name)) {

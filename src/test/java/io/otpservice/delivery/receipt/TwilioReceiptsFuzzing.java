@@ -1,6 +1,5 @@
 package io.otpservice.delivery.receipt;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.otpservice.support.TestConfig;
 
 import java.nio.charset.StandardCharsets;
@@ -12,14 +11,16 @@ import java.util.TreeMap;
 /**
  * Twilio status callbacks as a stranger can send them: each input (query, newline, form body) is read
  * unsigned, which must be refused, and signed with Twilio's scheme over what the reader parsed, which
- * must be taken or refused as unreadable, never as badly signed. Seeds: TwilioReceiptsFuzzTestInputs.
+ * must be taken or refused as unreadable, never as badly signed. Run by ReceiptsFuzzTest.
  */
-class TwilioReceiptsFuzzTest {
+final class TwilioReceiptsFuzzing {
+
+    private TwilioReceiptsFuzzing() {
+    }
 
     private static final TwilioReceipts READER = new TwilioReceipts(TestConfig.otp());
 
-    @FuzzTest
-    void read(byte[] data) {
+    static void read(byte[] data) {
         ReceiptFuzzing.Input in = ReceiptFuzzing.Input.of(data);
         String type = "application/x-www-form-urlencoded";
         ReceiptFuzzing.read(READER, type, in, Map.of(), false);

@@ -1,18 +1,19 @@
 package io.otpservice.api;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.otpservice.verification.CheckCommand;
 
 /**
  * Check bodies through the service's JSON mapper and RequestValidator: each input is read both as a
  * check by id (code, session) and as a check by recipient (to, purpose, code, session). The outcome is
  * a check command (a code of 4-10 ASCII digits, a hashable session) or an invalid-request problem.
- * Seeds: CheckBodyFuzzTestInputs.
+ * Run by BodiesFuzzTest.
  */
-class CheckBodyFuzzTest {
+final class CheckBodyFuzzing {
 
-    @FuzzTest
-    void check(byte[] body) {
+    private CheckBodyFuzzing() {
+    }
+
+    static void check(byte[] body) {
         checked(BodyFuzzing.validate(body, CheckRequest.class, BodyFuzzing.VALIDATOR::check));
         RequestValidator.ByRecipient byRecipient = BodyFuzzing.validate(body, CheckByRecipientRequest.class,
                 BodyFuzzing.VALIDATOR::checkByRecipient);
