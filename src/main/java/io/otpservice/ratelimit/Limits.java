@@ -10,16 +10,16 @@ import java.util.List;
 /** The configured limit windows, parsed once at start; a bad value stops the service naming its key. */
 @Singleton
 @Startup
-public class Limits {
+public final class Limits {
 
     private final List<Window> recipientSends;
     private final List<Window> recipientFailures;
     private final List<Window> clientCreates;
 
     public Limits(OtpConfig config) {
-        this.recipientSends = windows("otp.limits.recipient-sends", config.limits().recipientSends());
-        this.recipientFailures = windows("otp.limits.recipient-failures", config.limits().recipientFailures());
-        this.clientCreates = windows("otp.limits.client-creates", config.limits().clientCreates());
+        this.recipientSends = List.copyOf(windows("otp.limits.recipient-sends", config.limits().recipientSends()));
+        this.recipientFailures = List.copyOf(windows("otp.limits.recipient-failures", config.limits().recipientFailures()));
+        this.clientCreates = List.copyOf(windows("otp.limits.client-creates", config.limits().clientCreates()));
     }
 
     public List<Window> recipientSends() {
