@@ -1,5 +1,6 @@
 package io.otpservice.api;
 
+import io.otpservice.api.twilio.TwilioVerifyResource;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.HttpMethod;
@@ -21,11 +22,12 @@ import java.util.regex.Pattern;
  * every path. AbuseRegressionTest checks this against the OpenAPI document, so a new resource is not forgotten.
  */
 @Singleton
-@RegisterForReflection(targets = {VerificationResource.class, DeliveryCallbackResource.class, JwksResource.class})
+@RegisterForReflection(targets = {VerificationResource.class, DeliveryCallbackResource.class, JwksResource.class,
+        TwilioVerifyResource.class})
 public final class AllowedMethods {
 
     static final List<Class<?>> RESOURCES = List.of(VerificationResource.class, DeliveryCallbackResource.class,
-            JwksResource.class);
+            JwksResource.class, TwilioVerifyResource.class);
 
     private record Route(Pattern path, Set<String> methods) {
     }
