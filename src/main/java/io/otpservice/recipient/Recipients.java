@@ -52,13 +52,16 @@ public class Recipients {
             why[0] = "must be a phone number in E.164 form, e.g. +14155550100";
             return Optional.empty();
         }
-        if (!phones.isValidNumber(number)) {
+        // the same test as isValidNumber (a number of no known type is not valid), done once for both answers
+        PhoneNumberUtil.PhoneNumberType type = phones.getNumberType(number);
+        if (type == PhoneNumberUtil.PhoneNumberType.UNKNOWN) {
             why[0] = "is not a valid phone number";
             return Optional.empty();
         }
         String e164 = phones.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
         String region = Optional.ofNullable(phones.getRegionCodeForNumber(number)).orElse("ZZ");
-        return Optional.of(new Recipient(Channel.SMS, e164, maskPhone(e164, number.getCountryCode()), region));
+        return Optional.of(new Recipient(Channel.SMS, e164, maskPhone(e164, number.getCountryCode()), region,
+                number.getCountryCode(), type.name()));
     }
 
     private Optional<Recipient> email(String to, String[] why) {
@@ -88,7 +91,7 @@ public class Recipients {
             return Optional.empty();
         }
         String normalised = local.toLowerCase(Locale.ROOT) + "@" + domain;
-        return Optional.of(new Recipient(Channel.EMAIL, normalised, maskEmail(normalised), ""));
+        return Optional.of(new Recipient(Channel.EMAIL, normalised, maskEmail(normalised), "", 0, ""));
     }
 
     /** +14155550100 → +1••••••0100: the country code and the last four digits. */
