@@ -11,7 +11,10 @@ import java.util.Map;
 
 import static io.otpservice.store.Fields.*;
 
-/** A verification as Redis holds it (codes and session only as hashes, the recipient sealed). */
+/**
+ * A verification as Redis holds it (codes and session only as hashes, the recipient sealed).
+ * {@code prefix}: the number prefix whose conversion guard counts its sends and approval; null when none does.
+ */
 public record StoredVerification(
         VerificationId id,
         Status status,
@@ -25,6 +28,7 @@ public record StoredVerification(
         String sessionHash,
         int codeLength,
         String country,
+        String prefix,
         Instant createdAt,
         Instant expiresAt,
         int attempts,
@@ -66,8 +70,8 @@ public record StoredVerification(
 
     public StoredVerification withDelivery(Delivery newDelivery) {
         return new StoredVerification(id, status, sealedRecipient, maskedRecipient, channel, purpose, locale,
-                recipientHash, testRecipient, sessionHash, codeLength, country, createdAt, expiresAt, attempts, maxAttempts,
-                sends, maxSends, nextResendAt, newDelivery);
+                recipientHash, testRecipient, sessionHash, codeLength, country, prefix, createdAt, expiresAt, attempts,
+                maxAttempts, sends, maxSends, nextResendAt, newDelivery);
     }
 
     /** The hash fields this verification is stored as (the code hashes excepted: they are never read back). */
@@ -87,6 +91,7 @@ public record StoredVerification(
         put(f, SESSION_HASH, sessionHash);
         f.put(CODE_LENGTH, Integer.toString(codeLength));
         f.put(COUNTRY, country);
+        put(f, PREFIX, prefix);
         f.put(CREATED_AT, Long.toString(createdAt.toEpochMilli()));
         f.put(EXPIRES_AT, Long.toString(expiresAt.toEpochMilli()));
         f.put(ATTEMPTS, Integer.toString(attempts));
@@ -129,7 +134,7 @@ public record StoredVerification(
                 new VerificationId(f.get(ID)), Status.fromWire(f.get(STATUS)), f.get(SEALED_RECIPIENT),
                 f.get(MASKED_RECIPIENT), Channel.fromWire(f.get(CHANNEL)).orElseThrow(), f.get(PURPOSE), f.get(LOCALE),
                 f.get(RECIPIENT_HASH), "1".equals(f.get(TEST_RECIPIENT)), f.get(SESSION_HASH), integer(f.get(CODE_LENGTH)),
-                f.getOrDefault(COUNTRY, ""), millis(f.get(CREATED_AT)), millis(f.get(EXPIRES_AT)),
+                f.getOrDefault(COUNTRY, ""), blankToNull(f.get(PREFIX)), millis(f.get(CREATED_AT)), millis(f.get(EXPIRES_AT)),
                 integer(f.get(ATTEMPTS)), integer(f.get(MAX_ATTEMPTS)), integer(f.get(SENDS)), integer(f.get(MAX_SENDS)),
                 millis(f.get(NEXT_RESEND_AT)),
                 new Delivery(DeliveryStatus.fromWire(f.getOrDefault(DELIVERY_STATUS, "queued")),
