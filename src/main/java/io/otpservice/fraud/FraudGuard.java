@@ -58,8 +58,7 @@ public class FraudGuard {
         }
         Instant until = Instant.now().plus(blocked.retryIn());
         LOG.warnf("prefix %s (%s) blocked for %s: %d sends and %d approvals in the last %s", guards.prefix(),
-                guards.country() == null ? "?" : guards.country(), blocked.retryIn(), blocked.sends(),
-                blocked.approvals(), window);
+                guards.country(), human(blocked.retryIn()), blocked.sends(), blocked.approvals(), human(window));
         metrics.fraudBlock(guards.country(), LOW_CONVERSION);
         // the block itself is in force already; the index only feeds the operators' list
         return store.indexBlock(guards.prefix(), until).onFailure().recoverWithItem(f -> {
@@ -80,7 +79,7 @@ public class FraudGuard {
             case ApprovalCounted counted -> null;
             case Recovered recovered -> {
                 LOG.infof("prefix %s (%s) unblocked: its conversion recovered, %d approvals of %d sends in the last %s",
-                        v.prefix(), recovered.country(), recovered.approvals(), recovered.sends(), window);
+                        v.prefix(), recovered.country(), recovered.approvals(), recovered.sends(), human(window));
                 metrics.fraudUnblock(recovered.country(), "recovered");
                 yield null;
             }
@@ -111,5 +110,17 @@ public class FraudGuard {
             }
             case NotFound missing -> false;
         });
+    }
+
+    /** 1h, 90m, 45s: the units of the configuration. */
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

@@ -36,6 +36,13 @@ class FraudRulesTest {
         assertThat(phone("+447400123456").nationalNumber()).isEqualTo("7400123456");
     }
 
+    @Test
+    void durationsAreLoggedInTheUnitsOfTheConfiguration() {
+        assertThat(FraudGuard.human(java.time.Duration.ofHours(1))).isEqualTo("1h");
+        assertThat(FraudGuard.human(java.time.Duration.ofMinutes(90))).isEqualTo("90m");
+        assertThat(FraudGuard.human(java.time.Duration.ofSeconds(45))).isEqualTo("45s");
+    }
+
     private Recipient phone(String e164) {
         return ((Recipients.Valid) recipients.parse(Channel.SMS, e164)).recipient();
     }
