@@ -161,6 +161,7 @@ public interface OtpConfig {
          * libphonenumber number types that never get an SMS (premium-rate and the like: the ranges SMS
          * pumping pays itself from); NONE for no type.
          */
+        @WithName("blocked-number-types")
         @WithDefault("PREMIUM_RATE,SHARED_COST,UAN,VOICEMAIL,PAGER")
         List<@Pattern(regexp = NUMBER_TYPES, message = NUMBER_TYPES_MESSAGE) String> blockedNumberTypes();
 
@@ -280,15 +281,19 @@ public interface OtpConfig {
     }
 
     interface Fraud {
+        // named explicitly: validation messages name a group by its method otherwise (prefixGuard)
+        @WithName("prefix-guard")
         PrefixGuard prefixGuard();
 
         /**
          * Send windows per destination country of an SMS (ISO code, e.g. {@code US=500/1h}), and
          * {@code default} for every country without its own; none when unset.
          */
+        @WithName("country-sends")
         Map<String, @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE) String> countrySends();
 
         /** E.164 numbers or prefixes of them (+4420) that no fraud rule blocks and none counts. */
+        @WithName("safe-list")
         Optional<List<@Pattern(regexp = "^\\+[0-9]{1,15}$", message = "must be E.164 numbers or prefixes such as +4420") String>> safeList();
     }
 
