@@ -50,8 +50,11 @@ public class RequestLog {
         } else if (entity instanceof Problem problem) {
             outcome = problem.code();
         } else {
-            outcome = response.getStatus() != 204 ? Integer.toString(response.getStatus())
-                    : "cancel".equals(operation) ? "canceled" : "accepted";
+            outcome = response.getStatus() != 204 ? Integer.toString(response.getStatus()) : switch (operation) {
+                case "cancel" -> "canceled";
+                case "unblock" -> "lifted";
+                default -> "accepted";
+            };
         }
         write(operation, id == null ? idIn(path) : id, to, outcome, response.getStatus(), micros);
     }
@@ -92,6 +95,9 @@ public class RequestLog {
     private static String operation(String method, String path) {
         if (path.startsWith(Callbacks.PATH + "/")) {
             return "receipt";
+        }
+        if (path.startsWith(FraudResource.PATH)) {
+            return "DELETE".equals(method) ? "unblock" : "blocks";
         }
         if (path.endsWith("/check") || path.startsWith("/v1/verification-checks")) {
             return "check";

@@ -71,8 +71,8 @@ public class VerificationResource {
     @APIResponse(responseCode = "200", description = "the live verification of this recipient, purpose and session")
     @APIResponse(responseCode = "409", description = "idempotency-conflict: the Idempotency-Key is in flight or was used for another request")
     @APIResponse(responseCode = "413", description = "payload-too-large: body over 8 KiB")
-    @APIResponse(responseCode = "422", description = "channel-not-allowed: channel disabled or SMS country not allowed")
-    @APIResponse(responseCode = "429", description = "rate-limited: recipient-sends, recipient-failures or client-creates; Retry-After")
+    @APIResponse(responseCode = "422", description = "channel-not-allowed: channel disabled, SMS country not allowed, or a blocked number type (errors on to)")
+    @APIResponse(responseCode = "429", description = "rate-limited: prefix-guard, country-sends, api-key-creates, client-creates, recipient-failures or recipient-sends; Retry-After")
     @APIResponse(responseCode = "502", description = "delivery-failed: no provider could deliver the code")
     @POST
     @Path("/verifications")
@@ -102,7 +102,7 @@ public class VerificationResource {
     @Operation(summary = "Send a new code for a pending verification")
     @APIResponse(responseCode = "200", description = "resent")
     @APIResponse(responseCode = "404", description = "not-found: unknown, expired, canceled, approved or failed")
-    @APIResponse(responseCode = "429", description = "resend-too-soon (cooldown) or rate-limited (verification-sends, recipient-sends); Retry-After")
+    @APIResponse(responseCode = "429", description = "resend-too-soon (cooldown) or rate-limited (prefix-guard, country-sends, verification-sends, recipient-sends); Retry-After")
     @APIResponse(responseCode = "502", description = "delivery-failed: the previous code stays valid")
     @POST
     @Path("/verifications/{id}/resend")

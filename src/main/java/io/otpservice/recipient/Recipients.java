@@ -54,7 +54,9 @@ public class Recipients {
             why[0] = "must be a phone number in E.164 form, e.g. +14155550100";
             return Optional.empty();
         }
-        if (!phones.isValidNumber(number)) {
+        // the same test as isValidNumber (a number of no known type is not valid), done once for both answers
+        PhoneNumberUtil.PhoneNumberType type = phones.getNumberType(number);
+        if (type == PhoneNumberUtil.PhoneNumberType.UNKNOWN) {
             why[0] = "is not a valid phone number";
             return Optional.empty();
         }
@@ -64,7 +66,8 @@ public class Recipients {
             return Optional.empty();
         }
         String region = Optional.ofNullable(phones.getRegionCodeForNumber(number)).orElse("ZZ");
-        return Optional.of(new Recipient(Channel.SMS, e164, maskPhone(e164, number.getCountryCode()), region));
+        return Optional.of(new Recipient(Channel.SMS, e164, maskPhone(e164, number.getCountryCode()), region,
+                number.getCountryCode(), type.name()));
     }
 
     private Optional<Recipient> email(String to, String[] why) {
@@ -95,7 +98,7 @@ public class Recipients {
             return Optional.empty();
         }
         String normalised = asciiLowerCase(local) + "@" + domain;
-        return Optional.of(new Recipient(Channel.EMAIL, normalised, maskEmail(normalised), ""));
+        return Optional.of(new Recipient(Channel.EMAIL, normalised, maskEmail(normalised), "", 0, ""));
     }
 
     /** A dot-atom (RFC 5322): runs of letters, digits and ATEXT_SYMBOLS joined by single dots; ASCII only. */
