@@ -23,11 +23,12 @@ import java.util.regex.Pattern;
  */
 @Singleton
 @RegisterForReflection(targets = {VerificationResource.class, DeliveryCallbackResource.class, JwksResource.class,
-        TwilioVerifyResource.class})
+        TwilioVerifyResource.class, FraudResource.class})
 public final class AllowedMethods {
 
+    /** Every resource class of the API; AbuseRegressionTest fails when one is missing here. */
     static final List<Class<?>> RESOURCES = List.of(VerificationResource.class, DeliveryCallbackResource.class,
-            JwksResource.class, TwilioVerifyResource.class);
+            JwksResource.class, TwilioVerifyResource.class, FraudResource.class);
 
     private record Route(Pattern path, Set<String> methods) {
     }
