@@ -46,6 +46,9 @@ public class FraudResource {
 
     @RegisterForReflection
     public record BlockList(List<BlockView> blocks) {
+        public BlockList {
+            blocks = List.copyOf(blocks);
+        }
     }
 
     private final FraudGuard fraud;

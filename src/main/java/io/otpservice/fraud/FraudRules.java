@@ -23,7 +23,7 @@ import java.util.Set;
  */
 @Singleton
 @Startup
-public class FraudRules {
+public final class FraudRules {
 
     /** At least this many national digits of every number stay out of its prefix (as many as a masked number shows). */
     static final int HIDDEN_DIGITS = 4;

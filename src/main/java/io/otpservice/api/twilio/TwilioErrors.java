@@ -45,7 +45,7 @@ final class TwilioErrors {
 
     /** /v2 paths whose every part was a well-formed SID: the only ones a message may repeat. */
     private static final Pattern RESOURCE = Pattern.compile(
-            "/Services/VA[0-9a-fA-F]{32}(/Verifications(/VE[0-9a-f]{32})?|/VerificationCheck)?");
+            "/Services/VA[0-9a-fA-F]{32}(?:|/Verifications|/Verifications/VE[0-9a-f]{32}|/VerificationCheck)");
     /** The v1 validator's field names as Twilio's parameters. */
     private static final Map<String, String> PARAMETERS = Map.of("to", "To", "channel", "Channel", "locale", "Locale",
             "clientIp", "DeviceIp", "code", "Code");
