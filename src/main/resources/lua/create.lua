@@ -1,18 +1,48 @@
 -- Creates a verification, or returns the live one for the same recipient, purpose and session.
 -- KEYS: 1 live pointer (recipient + purpose), 2 recipient sends log, 3 recipient failures log,
---       4 the new verification, 5 (only when ARGV[19] is set) the client's create log
+--       4 the new verification, then, each only when its ARGV is set, in this order: the client's
+--       create log (ARGV[19]), the API key's create log (ARGV[21]), the country's send log
+--       (ARGV[22]), the prefix's send log, approval log and block (ARGV[23])
 -- ARGV: 1 id, 2 session hash or '', 3 send windows, 4 failure windows, 5 test recipient '1'|'0',
 --       6 ttl ms, 7 max attempts, 8 max sends, 9 cooldown ms, 10 code hash, 11 sealed recipient,
 --       12 masked recipient, 13 channel, 14 purpose, 15 locale, 16 recipient hash, 17 code length,
 --       18 country of a phone number ('' for e-mail),
---       19 client-creates windows ('' when the caller counted them already), 20 its member
--- KEYS[5] lives in another slot, so it is only passed on a single Redis; on Redis Cluster the
--- service counts the client's create with limit.lua first.
+--       19 client-creates windows ('' when the caller counted them already), 20 this create's member,
+--       21 API-key create windows, 22 country send windows, 23 prefix guard spec ('' when none or
+--       when the caller judged the prefix already), 24 the number prefix its sends count for ('' none)
+-- The optional keys live in other slots, so they are only passed on a single Redis; on Redis
+-- Cluster the service runs the same rules, in the same order, with a call per slot first.
+-- Order: the fraud rules (prefix, country, API key), the client, then the recipient. A create the
+-- prefix or country refuses moves no counter; creates are counted once they pass their window, and
+-- sends only when a verification is written.
 local now = now_ms()
-if ARGV[19] ~= '' then
-  local cwait, clongest = window_wait(KEYS[5], now, ARGV[19])
+local k = 4
+local function key() k = k + 1; return KEYS[k] end
+local client = ARGV[19] ~= '' and key() or nil
+local tenant = ARGV[21] ~= '' and key() or nil
+local country = ARGV[22] ~= '' and key() or nil
+local psends, papprovals, pblock
+if ARGV[23] ~= '' then psends, papprovals, pblock = key(), key(), key() end
+
+if pblock then
+  local pwait, started, s, a = guard_judge(psends, papprovals, pblock, now, ARGV[23], ARGV[24], ARGV[18])
+  if pwait > 0 then return prefix_blocked(pwait, started, s, a) end
+end
+local country_longest
+if country then
+  local nwait
+  nwait, country_longest = window_wait(country, now, ARGV[22])
+  if nwait > 0 then return {'rate-limited', nwait, 'country-sends'} end
+end
+if tenant then
+  local twait, tlongest = window_wait(tenant, now, ARGV[21])
+  if twait > 0 then return {'rate-limited', twait, 'api-key-creates'} end
+  window_add(tenant, now, tlongest, ARGV[20])
+end
+if client then
+  local cwait, clongest = window_wait(client, now, ARGV[19])
   if cwait > 0 then return {'rate-limited', cwait, 'client-creates'} end
-  window_add(KEYS[5], now, clongest, ARGV[20])
+  window_add(client, now, clongest, ARGV[20])
 end
 local wait = window_wait(KEYS[3], now, ARGV[4])
 if wait > 0 then return {'rate-limited', wait, 'recipient-failures'} end
@@ -52,8 +82,12 @@ redis.call('HSET', v, F.id, ARGV[1], F.status, 'pending', F.sealed_recipient, AR
   F.delivery_attempts, '0')
 if ARGV[2] ~= '' then redis.call('HSET', v, F.session_hash, ARGV[2]) end
 if test then redis.call('HSET', v, F.test_recipient, '1') end
+if ARGV[24] ~= '' then redis.call('HSET', v, F.prefix, ARGV[24]) end
 redis.call('PEXPIRE', v, ttl)
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
-if not test then window_add(KEYS[2], now, longest, ARGV[1] .. ':1') end
+local sent = ARGV[1] .. ':1'
+if not test then window_add(KEYS[2], now, longest, sent) end
+if country then window_add(country, now, country_longest, sent) end
+if psends then window_add(psends, now, guard_spec(ARGV[23]), sent) end
 -- the caller knows every field it just wrote: only the time comes back
 return {'created', num(now)}

@@ -11,7 +11,7 @@ local F = {
   next_resend_at = 'nr', cooldown = 'cd', attempts = 'at', max_attempts = 'ma', sends = 'sn',
   updated_at = 'ua', send_times = 'sa',
   max_sends = 'ms', delivery_status = 'ds', delivery_provider = 'dp', delivery_attempts = 'da',
-  delivery_error = 'de'
+  delivery_error = 'de', prefix = 'px', blocked_at = 'ba', blocked_until = 'bu'
 }
 
 -- Keys a script derives itself. The rule: only keys of the slot of KEYS[1], built from KEYS[1]'s
@@ -23,6 +23,10 @@ function K.verification(prefix, id) return prefix .. 'v:' .. id end
 function K.live_pointer(prefix, rh, purpose) return prefix .. 'l:' .. rh .. ':' .. purpose end
 function K.recipient_sends(prefix, rh) return prefix .. 's:' .. rh end
 function K.recipient_failures(prefix, rh) return prefix .. 'f:' .. rh end
+-- the keys of one number prefix's conversion guard, in the slot of its block key ('otp:{p44770}:')
+function K.prefix_sends(prefix) return prefix .. 'ps' end
+function K.prefix_approvals(prefix) return prefix .. 'pa' end
+function K.prefix_block(prefix) return prefix .. 'pb' end
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -77,3 +81,40 @@ local function finish(key, status, now)
   redis.call('HDEL', key, F.code_hash, F.previous_code_hash, F.restore_code_hash, F.restore_next_resend)
 end
 
+-- The prefix conversion guard. spec is 'window ms:min sends:min conversion in ppm:block ms'.
+local function guard_spec(spec)
+  local window, min_sends, ppm, block_for = string.match(spec, '^(%d+):(%d+):(%d+):(%d+)$')
+  return tonumber(window), tonumber(min_sends), tonumber(ppm), tonumber(block_for)
+end
+
+-- The sends and approvals of a prefix in the window, and whether they call for a block: enough
+-- sends to judge, and approvals under the minimum share of them (in integers: no rounding).
+local function guard_counts(sends, approvals, now, spec)
+  local window, min_sends, ppm = guard_spec(spec)
+  local from = '(' .. num(now - window)
+  local s = redis.call('ZCOUNT', sends, from, '+inf')
+  if s < min_sends then return false, s, nil end
+  local a = redis.call('ZCOUNT', approvals, from, '+inf')
+  return a * 1000000 < ppm * s, s, a
+end
+
+-- Judges a prefix before a send to it, counting nothing: returns 0 when the send may go, else the
+-- wait in ms, whether the block starts now, and the sends and approvals it started on. A block
+-- starts when the window already holds min sends and too few approvals: the send that finds it so
+-- is the first one refused, so exactly min sends go out before a prefix is blocked.
+local function guard_judge(sends, approvals, block, now, spec, prefix, country)
+  local left = redis.call('PTTL', block)
+  if left > 0 then return left, false, 0, 0 end
+  local bad, s, a = guard_counts(sends, approvals, now, spec)
+  if not bad then return 0 end
+  local _, _, _, block_for = guard_spec(spec)
+  redis.call('HSET', block, F.prefix, prefix, F.country, country, F.blocked_at, num(now),
+    F.blocked_until, num(now + block_for))
+  redis.call('PEXPIRE', block, block_for)
+  return block_for, true, s, a
+end
+
+-- The answer of a refused send: {'prefix-blocked', wait ms, started 1|0, sends, approvals}
+local function prefix_blocked(wait, started, s, a)
+  return {'prefix-blocked', wait, started and 1 or 0, s, a}
+end

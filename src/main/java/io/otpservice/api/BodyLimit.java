@@ -1,40 +1,157 @@
 package io.otpservice.api;
 
+import io.netty.util.AsciiString;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import java.util.List;
+import java.util.Map;
+
 /**
- * Rejects a declared body over 8 KiB before anything reads it, with a problem body; a chunked body
- * without Content-Length is cut by quarkus.http.limits.max-body-size.
+ * The first route of every request: the request line and headers are checked against our limits, then
+ * the whole body is read and counted here, however it is framed (Content-Length, chunked, HTTP/2
+ * frames). Over {@value #MAX_BYTES} bytes is a 413 problem and nothing else runs, so no resource method
+ * (a DELETE that ignores its body included) can act before the limit holds. A body within the limit is
+ * handed to Quarkus REST by {@link BufferedBody}. Netty's own, larger limits on the request line and
+ * headers stay bare (see the README's Security section).
  */
 @Singleton
 public class BodyLimit {
 
     public static final int MAX_BYTES = 8 * 1024;
+    /** Longest request target (path and query) answered with a problem; Netty's bare 414 starts at a 4 KiB line. */
+    static final int MAX_URI = 2048;
+    /** Most header bytes answered with a problem; Netty's bare 431 starts at 20 KiB (quarkus.http.limits.max-header-size). */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** After a refusal, this much more of the body is read and dropped (so the answer is not lost to a reset), then the connection closes. */
+    private static final int DRAIN_BYTES = 64 * 1024;
+    /** Where the body read here waits for {@link BufferedBody}. */
+    static final String BODY = "otp.body";
+
     private static final String TOO_LARGE = Json.encode(Problem.of(new ApiException.PayloadTooLarge(MAX_BYTES)));
+    private static final String URI_TOO_LONG = Json.encode(Problem.of("uri-too-long", 414, "URI too long",
+            "The request target is over " + MAX_URI + " characters."));
+    private static final String HEADERS_TOO_LARGE = Json.encode(Problem.of("headers-too-large", 431,
+            "Request header fields too large", "The request headers are over " + MAX_HEADER_BYTES + " bytes."));
+    private static final String BAD_FRAMING = Json.encode(Problem.of(new ApiException.InvalidRequest(
+            "The body must be framed by one Content-Length of digits or by Transfer-Encoding: chunked.",
+            List.of())));
 
     void install(@Observes Router router) {
-        router.route().order(-1000).handler(rc -> {
-            String length = rc.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (length != null && tooLarge(length)) {
-                rc.response().setStatusCode(413)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                        .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end(TOO_LARGE);
-                return;
-            }
-            rc.next();
-        });
+        router.route().order(-1000).handler(this::check);
     }
 
-    private static boolean tooLarge(String length) {
-        try {
-            return Long.parseLong(length.trim()) > MAX_BYTES;
-        } catch (NumberFormatException e) {
-            return true;
+    private void check(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        if (request.uri().length() > MAX_URI) {
+            refuse(rc, 414, "uri-too-long", URI_TOO_LONG);
+            return;
         }
+        if (headerBytes(request) > MAX_HEADER_BYTES) {
+            refuse(rc, 431, "headers-too-large", HEADERS_TOO_LARGE);
+            return;
+        }
+        List<String> encodings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
+        // Netty has already refused a malformed or conflicting Content-Length (a bare 400) on HTTP/1.x
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        long declared = length == null ? 0 : declaredLength(length);
+        if (declared < 0 || !encodings.isEmpty()
+                && !(encodings.size() == 1 && AsciiString.contentEqualsIgnoreCase("chunked", encodings.getFirst().strip()))) {
+            refuse(rc, 400, "invalid-request", BAD_FRAMING);
+            return;
+        }
+        if (declared > MAX_BYTES) {
+            refuse(rc, 413, "payload-too-large", TOO_LARGE);
+            return;
+        }
+        if (length == null && encodings.isEmpty() && request.version() != HttpVersion.HTTP_2) {
+            rc.next(); // HTTP/1.x without either header has no body (RFC 9112 §6.3)
+            return;
+        }
+        String expect = request.getHeader(HttpHeaders.EXPECT);
+        if (expect != null && AsciiString.contentEqualsIgnoreCase("100-continue", expect)) {
+            // read here, so answered here; Quarkus REST must not send a second 100 once the body is in
+            rc.response().writeContinue();
+            request.headers().remove(HttpHeaders.EXPECT);
+        }
+        new Reader(rc).start();
+    }
+
+    /** Reads one body, counting; hands it on at its end, or refuses once it passes the limit. */
+    private static final class Reader implements Handler<Buffer> {
+        private final RoutingContext rc;
+        private final Buffer body = Buffer.buffer();
+        private boolean refused;
+        private long dropped;
+
+        Reader(RoutingContext rc) {
+            this.rc = rc;
+        }
+
+        void start() {
+            HttpServerRequest request = rc.request();
+            request.handler(this);
+            request.endHandler(end -> {
+                if (refused) {
+                    request.connection().close();
+                } else {
+                    rc.put(BODY, body);
+                    rc.next();
+                }
+            });
+            // a connection that breaks mid-body has nobody to answer
+            request.exceptionHandler(failure -> refused = true);
+            request.resume();
+        }
+
+        @Override
+        public void handle(Buffer chunk) {
+            if (refused) {
+                dropped += chunk.length();
+                if (dropped > DRAIN_BYTES) {
+                    rc.request().connection().close();
+                }
+            } else if (body.length() + chunk.length() > MAX_BYTES) {
+                refused = true;
+                refuse(rc, 413, "payload-too-large", TOO_LARGE);
+            } else {
+                body.appendBuffer(chunk);
+            }
+        }
+    }
+
+    private static void refuse(RoutingContext rc, int status, String code, String problem) {
+        RequestLog.refused(rc.request().method().name(), rc.request().path(), status, code);
+        if (!rc.response().ended()) {
+            rc.response().setStatusCode(status)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .putHeader(HttpHeaders.CONNECTION, "close")
+                    .end(problem);
+        }
+    }
+
+    /** A Content-Length as digits only, else -1. */
+    private static long declaredLength(String value) {
+        String digits = value.strip();
+        if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(digits);
+    }
+
+    private static long headerBytes(HttpServerRequest request) {
+        long total = 0;
+        for (Map.Entry<String, String> header : request.headers()) {
+            total += header.getKey().length() + header.getValue().length() + 4; // ": " and CRLF
+        }
+        return total;
     }
 }

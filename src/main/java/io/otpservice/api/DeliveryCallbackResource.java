@@ -40,12 +40,11 @@ public class DeliveryCallbackResource {
     @Path("/{provider}")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<Void>> receipt(@RestPath String provider, String body, HttpHeaders headers,
-                                           HttpServerRequest http) {
-        String absolute = http.absoluteURI();
+    public Uni<RestResponse<Void>> receipt(@RestPath String provider, byte[] body, HttpServerRequest http) {
+        String absolute = String.valueOf(http.absoluteURI());
         String requestUrl = absolute.contains("?") ? absolute.substring(0, absolute.indexOf('?')) : absolute;
-        IncomingReceipt incoming = new IncomingReceipt(headers.getHeaderString(HttpHeaders.CONTENT_TYPE),
-                body == null ? "" : body, headers::getHeaderString, requestUrl, http.query());
+        IncomingReceipt incoming = IncomingReceipt.of(RequestHeaders.single(http, HttpHeaders.CONTENT_TYPE), body,
+                name -> RequestHeaders.single(http, name), requestUrl, http.query());
         return receipts.accept(provider, incoming).replaceWith(RestResponse.noContent());
     }
 }

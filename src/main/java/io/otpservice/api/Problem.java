@@ -17,6 +17,10 @@ import java.util.List;
 public record Problem(String type, String title, int status, String detail, String code,
                       Integer attemptsRemaining, Long retryAfterSeconds, String limit, List<FieldError> errors) {
 
+    public Problem {
+        errors = errors == null ? null : List.copyOf(errors);
+    }
+
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://otp-service.dev/problems/";
 

@@ -11,16 +11,21 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.io.CharConversionException;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** The one place where failures become RFC 9457 problem answers. */
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_.\\[\\]-]{1,64}");
 
     @ServerExceptionMapper
     public Response lifecycle(VerificationException e) {
@@ -54,8 +59,21 @@ public class ProblemMapper {
                 List.of(jsonError(e))));
     }
 
+    private final AllowedMethods allowed;
+
+    public ProblemMapper(AllowedMethods allowed) {
+        this.allowed = allowed;
+    }
+
+    /** Jackson's encoding errors are IOExceptions, not JSON errors; BufferedBody refuses their bodies first. */
+    @ServerExceptionMapper(priority = 1)
+    public Response charset(CharConversionException e) {
+        return edge(new ApiException.InvalidRequest("The body must be JSON encoded as UTF-8.",
+                List.of(new FieldError("body", "is not UTF-8 JSON text"))));
+    }
+
     @ServerExceptionMapper
-    public Response http(WebApplicationException e) {
+    public Response http(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
         if (e.getCause() instanceof JsonProcessingException json) {
             return json(json);
@@ -76,16 +94,22 @@ public class ProblemMapper {
             return unexpected(e);
         }
         Response response = respond(problem);
-        if (status == 405 && e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null) {
-            return Response.fromResponse(response)
-                    .header(HttpHeaders.ALLOW, e.getResponse().getHeaderString(HttpHeaders.ALLOW)).build();
+        if (status == 405) {
+            Set<String> methods = allowed.of(uri.getPath());
+            if (!methods.isEmpty()) {
+                return Response.fromResponse(response).header(HttpHeaders.ALLOW, AllowedMethods.header(methods)).build();
+            }
         }
         return response;
     }
 
+    /**
+     * Anything else is our bug: logged with the class and stack of each cause but without their
+     * messages, which may quote the request (a parser's message often holds the input it refused).
+     */
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        LOG.error("Unexpected failure", e);
+        LOG.error("Unexpected failure " + e.getClass().getName(), Scrubbed.of(e));
         return respond(Problem.of("internal", 500, "Internal error", "An unexpected error occurred."));
     }
 
@@ -97,15 +121,19 @@ public class ProblemMapper {
         return builder.build();
     }
 
+    /** The field a JSON error is about, named only when the name is plain (the body's own text is never echoed). */
     private static FieldError jsonError(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
-            return new FieldError(u.getPropertyName(), "unknown field");
+            return PLAIN_NAME.matcher(String.valueOf(u.getPropertyName())).matches()
+                    ? new FieldError(u.getPropertyName(), "unknown field")
+                    : new FieldError("body", "has an unknown field");
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String field = m.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
-            return new FieldError(field, "wrong type: expected a string");
+            return PLAIN_NAME.matcher(field).matches() ? new FieldError(field, "wrong type: expected a string")
+                    : new FieldError("body", "has a field of the wrong type");
         }
         return new FieldError("body", "malformed JSON");
     }

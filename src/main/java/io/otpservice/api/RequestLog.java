@@ -50,16 +50,31 @@ public class RequestLog {
         } else if (entity instanceof Problem problem) {
             outcome = problem.code();
         } else {
-            outcome = response.getStatus() != 204 ? Integer.toString(response.getStatus())
-                    : "cancel".equals(operation) ? "canceled" : "accepted";
+            outcome = response.getStatus() != 204 ? Integer.toString(response.getStatus()) : switch (operation) {
+                case "cancel" -> "canceled";
+                case "unblock" -> "lifted";
+                default -> "accepted";
+            };
         }
-        if (id == null) {
-            Matcher m = ID.matcher(path);
-            id = m.find() ? m.group(1) : null;
+        write(operation, id == null ? idIn(path) : id, to, outcome, response.getStatus(), micros);
+    }
+
+    /** The line of a request that {@link BodyLimit} refused before Quarkus REST (and its filters) ran. */
+    static void refused(String method, String path, int status, String code) {
+        if (path != null && path.startsWith("/v1/")) {
+            write(operation(method, path), idIn(path), null, code, status, 0);
         }
+    }
+
+    private static String idIn(String path) {
+        Matcher m = ID.matcher(path);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static void write(String operation, String id, String to, String outcome, int status, long micros) {
         MDC.put("op", operation);
         MDC.put("outcome", outcome);
-        MDC.put("status", Integer.toString(response.getStatus()));
+        MDC.put("status", Integer.toString(status));
         MDC.put("durationMs", String.format(java.util.Locale.ROOT, "%.3f", micros / 1000.0));
         if (id != null) {
             MDC.put("id", id);
@@ -69,7 +84,7 @@ public class RequestLog {
         }
         try {
             LOG.infof("%s %s%s -> %s %d in %.1f ms", operation, id == null ? "" : id + " ", to == null ? "" : "to=" + to,
-                    outcome, response.getStatus(), micros / 1000.0);
+                    outcome, status, micros / 1000.0);
         } finally {
             for (String key : new String[]{"op", "outcome", "status", "durationMs", "id", "to"}) {
                 MDC.remove(key);
@@ -81,6 +96,9 @@ public class RequestLog {
         if (path.startsWith(Callbacks.PATH + "/")) {
             return "receipt";
         }
+        if (path.startsWith(FraudResource.PATH)) {
+            return "DELETE".equals(method) ? "unblock" : "blocks";
+        }
         if (path.endsWith("/check") || path.startsWith("/v1/verification-checks")) {
             return "check";
         }
@@ -91,7 +109,7 @@ public class RequestLog {
             case "POST" -> "create";
             case "DELETE" -> "cancel";
             case "GET" -> "read";
-            default -> method.toLowerCase(java.util.Locale.ROOT);
+            default -> "other"; // the method is the client's word: never logged as such
         };
     }
 }

@@ -48,6 +48,8 @@ public class RequestValidator {
         if (body == null) {
             throw invalid(List.of(new FieldError("body", "a JSON object is required")));
         }
+        unicode("to", body.to(), "channel", body.channel(), "purpose", body.purpose(), "locale", body.locale(),
+                "session", body.session(), "clientIp", body.clientIp());
         List<FieldError> errors = new ArrayList<>();
         Optional<Recipient> recipient = recipient(body.to(), body.channel(), errors);
         Optional<Policy> policy = purpose(body.purpose(), errors);
@@ -66,6 +68,7 @@ public class RequestValidator {
         if (body == null) {
             throw invalid(List.of(new FieldError("body", "a JSON object is required")));
         }
+        unicode("code", body.code(), "session", body.session());
         List<FieldError> errors = new ArrayList<>();
         code(body.code(), errors);
         String session = session(body.session(), errors);
@@ -82,6 +85,7 @@ public class RequestValidator {
         if (body == null) {
             throw invalid(List.of(new FieldError("body", "a JSON object is required")));
         }
+        unicode("to", body.to(), "purpose", body.purpose(), "code", body.code(), "session", body.session());
         List<FieldError> errors = new ArrayList<>();
         Optional<Recipient> recipient = recipient(body.to(), null, errors);
         Optional<Policy> policy = purpose(body.purpose(), errors);
@@ -217,6 +221,37 @@ public class RequestValidator {
             }
         }
         return address.getHostAddress();
+    }
+
+    /**
+     * Refuses every string field that is not well-formed Unicode (a JSON string's backslash-u escapes
+     * allow a lone surrogate), before any other check: such a string has no UTF-8 form, so it could not
+     * be hashed, stored or compared as what was sent. Takes field names and values in pairs; null is absent.
+     */
+    private static void unicode(String... namesAndValues) {
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String value = namesAndValues[i + 1];
+            if (value != null && !wellFormed(value)) {
+                errors.add(new FieldError(namesAndValues[i], "must be well-formed Unicode text (no lone surrogate)"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+    }
+
+    /** No unpaired surrogate. */
+    static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean hasControl(String s) {

@@ -16,14 +16,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -48,6 +49,7 @@ import java.util.List;
 public class VerificationResource {
 
     private static final int MAX_IDEMPOTENCY_KEY = 255;
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final VerificationService service;
     private final IdempotentCreates creates;
@@ -63,21 +65,21 @@ public class VerificationResource {
     }
 
     @Operation(summary = "Create a verification and send a code")
+    @Parameter(name = IDEMPOTENCY_KEY, in = ParameterIn.HEADER, required = false,
+            description = "1-255 printable ASCII characters, given once: the same key within its TTL answers the first response again")
     @APIResponse(responseCode = "201", description = "created and sent")
     @APIResponse(responseCode = "200", description = "the live verification of this recipient, purpose and session")
     @APIResponse(responseCode = "409", description = "idempotency-conflict: the Idempotency-Key is in flight or was used for another request")
     @APIResponse(responseCode = "413", description = "payload-too-large: body over 8 KiB")
-    @APIResponse(responseCode = "422", description = "channel-not-allowed: channel disabled or SMS country not allowed")
-    @APIResponse(responseCode = "429", description = "rate-limited: recipient-sends, recipient-failures or client-creates; Retry-After")
+    @APIResponse(responseCode = "422", description = "channel-not-allowed: channel disabled, SMS country not allowed, or a blocked number type (errors on to)")
+    @APIResponse(responseCode = "429", description = "rate-limited: prefix-guard, country-sends, api-key-creates, client-creates, recipient-failures or recipient-sends; Retry-After")
     @APIResponse(responseCode = "502", description = "delivery-failed: no provider could deliver the code")
     @POST
     @Path("/verifications")
     @Consumes(MediaType.APPLICATION_JSON)
     @Scope(Scope.SEND)
-    public Uni<RestResponse<VerificationView>> create(CreateVerificationRequest body,
-                                                      @RestHeader("Idempotency-Key") String idempotencyKey,
-                                                      HttpServerRequest http) {
-        checkIdempotencyKey(idempotencyKey);
+    public Uni<RestResponse<VerificationView>> create(CreateVerificationRequest body, HttpServerRequest http) {
+        String idempotencyKey = idempotencyKey(http);
         return creates.create(validator.create(body, caller.get(), http), idempotencyKey).map(result -> {
             VerificationView view = VerificationView.of(result.verification());
             return result.created()
@@ -100,7 +102,7 @@ public class VerificationResource {
     @Operation(summary = "Send a new code for a pending verification")
     @APIResponse(responseCode = "200", description = "resent")
     @APIResponse(responseCode = "404", description = "not-found: unknown, expired, canceled, approved or failed")
-    @APIResponse(responseCode = "429", description = "resend-too-soon (cooldown) or rate-limited (verification-sends, recipient-sends); Retry-After")
+    @APIResponse(responseCode = "429", description = "resend-too-soon (cooldown) or rate-limited (prefix-guard, country-sends, verification-sends, recipient-sends); Retry-After")
     @APIResponse(responseCode = "502", description = "delivery-failed: the previous code stays valid")
     @POST
     @Path("/verifications/{id}/resend")
@@ -153,10 +155,17 @@ public class VerificationResource {
         return VerificationId.parse(id).orElseThrow(VerificationException.NotFound::new);
     }
 
-    private static void checkIdempotencyKey(String key) {
-        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c > 32 && c < 127))) {
+    /**
+     * The optional Idempotency-Key: absent is no key; empty, repeated or malformed is a 400 (read from
+     * the raw headers: Quarkus REST's @RestHeader took an empty header for an absent one).
+     */
+    private static String idempotencyKey(HttpServerRequest http) {
+        String key = RequestHeaders.single(http, IDEMPOTENCY_KEY);
+        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !RequestHeaders.visibleAscii(key))) {
             throw new ApiException.InvalidRequest("The Idempotency-Key header is not valid.", List.of(
-                    new FieldError("Idempotency-Key", "must be 1-" + MAX_IDEMPOTENCY_KEY + " printable ASCII characters")));
+                    new FieldError(IDEMPOTENCY_KEY, "must be given once, as 1-" + MAX_IDEMPOTENCY_KEY
+                            + " printable ASCII characters")));
         }
+        return key;
     }
 }

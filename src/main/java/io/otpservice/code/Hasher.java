@@ -2,6 +2,10 @@ package io.otpservice.code;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -87,9 +91,26 @@ public final class Hasher {
     private byte[] mac(int index, String input) {
         try {
             Mac mac = (Mac) prototypes.get(index).clone();
-            return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(utf8(input));
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("HmacSHA256 cannot be cloned", e);
+        }
+    }
+
+    /**
+     * Strict UTF-8: String.getBytes would turn every lone surrogate into '?', so two different inputs
+     * would hash alike. Callers refuse malformed text first; this fails closed if one did not.
+     */
+    private static byte[] utf8(String input) {
+        try {
+            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(input));
+            byte[] bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+            return bytes;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not well-formed Unicode; refuse it before hashing");
         }
     }
 }

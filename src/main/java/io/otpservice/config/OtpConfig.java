@@ -3,6 +3,8 @@ package io.otpservice.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -23,6 +25,9 @@ public interface OtpConfig {
 
     String WINDOWS = "^\\s*\\d+\\s*/\\s*\\d+\\s*(ms|s|m|h|d)\\s*(,\\s*\\d+\\s*/\\s*\\d+\\s*(ms|s|m|h|d)\\s*)*$";
     String WINDOWS_MESSAGE = "must be a list of count/duration windows such as 5/15m,20/24h";
+    String NUMBER_TYPES = "(?i)^(FIXED_LINE|MOBILE|FIXED_LINE_OR_MOBILE|TOLL_FREE|PREMIUM_RATE|SHARED_COST|VOIP"
+            + "|PERSONAL_NUMBER|PAGER|UAN|VOICEMAIL|NONE)$";
+    String NUMBER_TYPES_MESSAGE = "must be libphonenumber number types such as PREMIUM_RATE,SHARED_COST, or NONE";
 
     /** API keys by name: the SHA-256 of the key (never the key) and its scopes. */
     @WithName("api-keys")
@@ -88,6 +93,9 @@ public interface OtpConfig {
     @WithName("twilio")
     TwilioApi twilioApi();
 
+    /** Abuse and SMS-pumping protection: the prefix conversion guard, country budgets, the safe list. */
+    Fraud fraud();
+
     /**
      * The public base URL of this service (https://otp.example.com). Providers are asked to send
      * delivery receipts under it, and Twilio signatures are checked against it.
@@ -100,12 +108,15 @@ public interface OtpConfig {
         @Pattern(regexp = "^[0-9a-fA-F]{64}$", message = "must be the SHA-256 of the key as 64 hex digits")
         String hash();
 
-        /** verify:send, verify:check, verify:read, verify:cancel, verify:approve (/v2 only), client-ip. */
-        List<@Pattern(regexp = "^(verify:send|verify:check|verify:read|verify:cancel|verify:approve|client-ip)$",
-                message = "must be one of verify:send, verify:check, verify:read, verify:cancel, verify:approve, client-ip") String> scopes();
+        /** verify:send, verify:check, verify:read, verify:cancel, verify:approve (/v2 only), client-ip, fraud:admin. */
+        List<@Pattern(regexp = "^(verify:send|verify:check|verify:read|verify:cancel|verify:approve|client-ip|fraud:admin)$",
+                message = "must be one of verify:send, verify:check, verify:read, verify:cancel, verify:approve, client-ip, fraud:admin") String> scopes();
 
         /** The Twilio account SID this key answers to on /v2 (HTTP Basic user); without it the key has no /v2. */
         Optional<@Pattern(regexp = "^AC[0-9a-fA-F]{32}$", message = "must be a Twilio account SID: AC and 32 hex digits") String> twilioAccountSid();
+
+        /** Create windows of this key (a tenant's budget), e.g. 1000/1h,10000/1d; none when unset. */
+        Optional<@Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE) String> creates();
     }
 
     interface Purpose {
@@ -154,6 +165,14 @@ public interface OtpConfig {
         /** ISO 3166 region codes that may receive SMS; empty means all. */
         @WithName("allowed-countries")
         Optional<List<@Pattern(regexp = "^[A-Za-z]{2}$", message = "must be ISO 3166 alpha-2 codes such as US,DE") String>> allowedCountries();
+
+        /**
+         * libphonenumber number types that never get an SMS (premium-rate and the like: the ranges SMS
+         * pumping pays itself from); NONE for no type.
+         */
+        @WithName("blocked-number-types")
+        @WithDefault("PREMIUM_RATE,SHARED_COST,UAN,VOICEMAIL,PAGER")
+        List<@Pattern(regexp = NUMBER_TYPES, message = NUMBER_TYPES_MESSAGE) String> blockedNumberTypes();
 
         /** Providers in the order they are tried. */
         @WithDefault("log")
@@ -307,5 +326,56 @@ public interface OtpConfig {
         @WithDefault("24h")
         @DurationMin(minutes = 1) @DurationMax(days = 7)
         Duration ttl();
+    }
+
+    interface Fraud {
+        // named explicitly: validation messages name a group by its method otherwise (prefixGuard)
+        @WithName("prefix-guard")
+        PrefixGuard prefixGuard();
+
+        /**
+         * Send windows per destination country of an SMS (ISO code, e.g. {@code US=500/1h}), and
+         * {@code default} for every country without its own; none when unset.
+         */
+        @WithName("country-sends")
+        Map<String, @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE) String> countrySends();
+
+        /** E.164 numbers or prefixes of them (+4420) that no fraud rule blocks and none counts. */
+        @WithName("safe-list")
+        Optional<List<@Pattern(regexp = "^\\+[0-9]{1,15}$", message = "must be E.164 numbers or prefixes such as +4420") String>> safeList();
+    }
+
+    /**
+     * Counts sends and approvals per number prefix over a sliding window and pauses SMS to a prefix
+     * whose codes are rarely entered: the signature of SMS pumping.
+     */
+    interface PrefixGuard {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** A prefix is the country calling code plus this many leading national digits. */
+        @WithDefault("3")
+        @Min(1) @Max(6)
+        int prefixDigits();
+
+        /** Sends and approvals are counted over this sliding window. */
+        @WithDefault("1h")
+        @DurationMin(minutes = 1) @DurationMax(days = 7)
+        Duration window();
+
+        /** No judgement below this many sends to the prefix in the window. */
+        @WithDefault("50")
+        @Min(1) @Max(1_000_000)
+        int minSends();
+
+        /** Approvals over sends under this blocks the prefix (0 never blocks). */
+        @WithDefault("0.1")
+        @DecimalMin("0") @DecimalMax("1")
+        double minConversion();
+
+        /** How long a blocked prefix stays blocked (unless its conversion recovers or an operator lifts it). */
+        @WithDefault("1h")
+        @DurationMin(seconds = 1) @DurationMax(days = 7)
+        Duration blockFor();
     }
 }

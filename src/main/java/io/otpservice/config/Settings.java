@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 @Singleton
 @Startup
-public class Settings {
+public final class Settings {
 
     public static final String DEFAULT_PURPOSE = "default";
     private static final int MIN_SECRET_BYTES = 32;
@@ -44,9 +44,9 @@ public class Settings {
         return config;
     }
 
-    /** The first signs; all verify. */
+    /** The first signs; all verify. Copies: no caller can change the configured secrets. */
     public List<byte[]> hmacSecrets() {
-        return hmacSecrets;
+        return hmacSecrets.stream().map(byte[]::clone).toList();
     }
 
     public Optional<Policy> policy(String purpose) {

@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 @Singleton
 @Startup(1)
-public class NativeCrypto {
+public final class NativeCrypto {
 
     private static final Logger LOG = Logger.getLogger(NativeCrypto.class);
     private static final String ACCP = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";

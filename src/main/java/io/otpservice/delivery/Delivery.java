@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  */
 @Singleton
 @Startup
-public class Delivery {
+public final class Delivery {
 
     private static final Logger LOG = Logger.getLogger("otp.delivery");
 

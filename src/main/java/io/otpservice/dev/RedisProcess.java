@@ -26,6 +26,7 @@ public final class RedisProcess {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    private final Object lock = new Object();
     private Process process;
 
     private RedisProcess(Path binary, int port, Path dir, List<String> extraArgs) {
@@ -60,7 +61,13 @@ public final class RedisProcess {
     }
 
     /** Starts (again) on the same port, e.g. after {@link #stop()}. */
-    public synchronized void start() {
+    public void start() {
+        synchronized (lock) {
+            startLocked();
+        }
+    }
+
+    private void startLocked() {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         command.addAll(extraArgs);
@@ -82,7 +89,13 @@ public final class RedisProcess {
         }
     }
 
-    public synchronized void stop() {
+    public void stop() {
+        synchronized (lock) {
+            stopLocked();
+        }
+    }
+
+    private void stopLocked() {
         if (process != null) {
             process.destroy();
             try {
@@ -99,7 +112,12 @@ public final class RedisProcess {
     }
 
     public long pid() {
-        return process.pid();
+        synchronized (lock) {
+            if (process == null) {
+                throw new IllegalStateException("redis-server is not running");
+            }
+            return process.pid();
+        }
     }
 
     public String uri() {
@@ -134,15 +152,16 @@ public final class RedisProcess {
             }
         }
         String resource = bundledName();
-        Path target = Path.of(System.getProperty("java.io.tmpdir"), "otp-service-redis", resource);
+        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "otp-service-redis");
+        Path target = cache.resolve(resource);
         if (!Files.isExecutable(target)) {
             try (InputStream in = RedisProcess.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalStateException("no redis-server on PATH and no bundled " + resource
                             + " on the class path (it comes with the embedded-redis dev/test dependency)");
                 }
-                Files.createDirectories(target.getParent());
-                Path partial = Files.createTempFile(target.getParent(), "redis", ".part");
+                Files.createDirectories(cache);
+                Path partial = Files.createTempFile(cache, "redis", ".part");
                 Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
                 partial.toFile().setExecutable(true);
                 Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

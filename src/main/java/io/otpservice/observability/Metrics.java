@@ -62,6 +62,30 @@ public class Metrics {
                 .tag("limit", limit).register(registry).increment();
     }
 
+    /** A number prefix blocked by the conversion guard; reason: low-conversion. */
+    public void fraudBlock(String country, String reason) {
+        Counter.builder("otp.fraud.blocks").description("Number prefixes blocked by the conversion guard")
+                .tags("country", country(country), "reason", reason)
+                .register(registry).increment();
+    }
+
+    /** A prefix block that ended before its time; reason: recovered (approvals came) or lifted (an operator). */
+    public void fraudUnblock(String country, String reason) {
+        Counter.builder("otp.fraud.unblocks").description("Prefix blocks ended early: conversion recovered, or lifted")
+                .tags("country", country(country), "reason", reason)
+                .register(registry).increment();
+    }
+
+    /**
+     * A create or send refused by an abuse rule; reason: prefix-guard, country-sends, api-key-creates
+     * or number-type. The country is the destination's (none for e-mail).
+     */
+    public void fraudRefused(String country, String reason) {
+        Counter.builder("otp.fraud.blocked.sends").description("Creates and sends refused by an abuse-protection rule")
+                .tags("country", country(country), "reason", reason)
+                .register(registry).increment();
+    }
+
     private static String country(String country) {
         return country == null || country.isEmpty() ? "none" : country;
     }

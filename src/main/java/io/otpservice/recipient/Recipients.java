@@ -5,7 +5,6 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import jakarta.inject.Singleton;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -17,7 +16,10 @@ public class Recipients {
     private static final int MAX_EMAIL = 254;
     private static final int MAX_LOCAL = 64;
     private static final Pattern PHONE_CHARS = Pattern.compile("\\+[0-9 ()./-]{4,30}");
-    private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+    /** The characters of an RFC 5322 dot-atom besides letters and digits. */
+    private static final String ATEXT_SYMBOLS = "!#$%&'*+/=?^_`{|}~-";
+    /** E.164 allows at most 15 digits; libphonenumber takes some longer national ranges as valid. */
+    private static final int MAX_E164_DIGITS = 15;
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern TLD = Pattern.compile("[a-z]{2,63}|xn--[a-z0-9-]{1,59}");
 
@@ -52,13 +54,20 @@ public class Recipients {
             why[0] = "must be a phone number in E.164 form, e.g. +14155550100";
             return Optional.empty();
         }
-        if (!phones.isValidNumber(number)) {
+        // the same test as isValidNumber (a number of no known type is not valid), done once for both answers
+        PhoneNumberUtil.PhoneNumberType type = phones.getNumberType(number);
+        if (type == PhoneNumberUtil.PhoneNumberType.UNKNOWN) {
             why[0] = "is not a valid phone number";
             return Optional.empty();
         }
         String e164 = phones.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+        if (e164.length() - 1 > MAX_E164_DIGITS) {
+            why[0] = "is not a valid phone number";
+            return Optional.empty();
+        }
         String region = Optional.ofNullable(phones.getRegionCodeForNumber(number)).orElse("ZZ");
-        return Optional.of(new Recipient(Channel.SMS, e164, maskPhone(e164, number.getCountryCode()), region));
+        return Optional.of(new Recipient(Channel.SMS, e164, maskPhone(e164, number.getCountryCode()), region,
+                number.getCountryCode(), type.name()));
     }
 
     private Optional<Recipient> email(String to, String[] why) {
@@ -73,8 +82,9 @@ public class Recipients {
             return Optional.empty();
         }
         String local = address.substring(0, at);
-        String domain = address.substring(at + 1).toLowerCase(Locale.ROOT);
-        if (local.length() > MAX_LOCAL || !LOCAL_PART.matcher(local).matches()) {
+        // checked as ASCII before any case mapping: Unicode lower-casing turns the Kelvin sign into 'k'
+        String domain = asciiLowerCase(address.substring(at + 1));
+        if (local.length() > MAX_LOCAL || !dotAtom(local)) {
             why[0] = "has an invalid local part (before the @)";
             return Optional.empty();
         }
@@ -87,8 +97,37 @@ public class Recipients {
             why[0] = "has an invalid domain (after the @)";
             return Optional.empty();
         }
-        String normalised = local.toLowerCase(Locale.ROOT) + "@" + domain;
-        return Optional.of(new Recipient(Channel.EMAIL, normalised, maskEmail(normalised), ""));
+        String normalised = asciiLowerCase(local) + "@" + domain;
+        return Optional.of(new Recipient(Channel.EMAIL, normalised, maskEmail(normalised), "", 0, ""));
+    }
+
+    /** A dot-atom (RFC 5322): runs of letters, digits and ATEXT_SYMBOLS joined by single dots; ASCII only. */
+    private static boolean dotAtom(String local) {
+        boolean atomStart = true;
+        for (int i = 0; i < local.length(); i++) {
+            char c = local.charAt(i);
+            if (c == '.') {
+                if (atomStart) {
+                    return false;
+                }
+                atomStart = true;
+            } else if (c < 0x80 && (Character.isLetterOrDigit(c) || ATEXT_SYMBOLS.indexOf(c) >= 0)) {
+                atomStart = false;
+            } else {
+                return false;
+            }
+        }
+        return !atomStart;
+    }
+
+    /** Lower case for ASCII letters only; anything else stays as it is (and fails the ASCII checks). */
+    private static String asciiLowerCase(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        return out.toString();
     }
 
     /** +14155550100 → +1••••••0100: the country code and the last four digits. */

@@ -4,7 +4,8 @@ package io.otpservice.store;
  * The fields of a verification's Redis hash: one half of the Lua/Java contract. The other half is
  * the {@code F} table in {@code lua/lib.lua}, which the scripts use instead of literal names; the
  * constant {@code FOO_BAR} here is {@code F.foo_bar} there, and {@code FieldsContractTest} proves
- * the two agree. Names are two letters because there is one hash per verification in memory.
+ * the two agree. Names are two letters because there is one hash per verification in memory. A
+ * prefix's block hash ({@link Keys#prefixBlock}) uses the same table.
  */
 public final class Fields {
 
@@ -59,6 +60,14 @@ public final class Fields {
     public static final String DELIVERY_PROVIDER = "dp";
     public static final String DELIVERY_ATTEMPTS = "da";
     public static final String DELIVERY_ERROR = "de";
+    /**
+     * The number prefix whose conversion guard counted this verification's sends (absent when none
+     * did); in a prefix's block hash, the blocked prefix.
+     */
+    public static final String PREFIX = "px";
+    /** A prefix block's start and end, in Unix milliseconds (its country is {@link #COUNTRY}). */
+    public static final String BLOCKED_AT = "ba";
+    public static final String BLOCKED_UNTIL = "bu";
 
     private Fields() {
     }

@@ -1,5 +1,8 @@
 package io.otpservice.store;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Key names: one half of the Lua/Java contract (the other is the {@code K} helpers in
  * {@code lua/lib.lua}; {@code FieldsContractTest} proves they agree).
@@ -55,5 +58,47 @@ public final class Keys {
 
     public static String idempotency(String keyHash) {
         return ROOT + "{i" + keyHash.substring(0, 4) + "}:i:" + keyHash;
+    }
+
+    /**
+     * Prefix of the keys of one number prefix's conversion guard, a slot of its own:
+     * {@code otp:{p44770}:} for {@code +44770}. A prefix is a country calling code and a few digits,
+     * never a whole number (the guard keeps at least four digits of every number out of it).
+     */
+    public static String prefixSlot(String prefix) {
+        return ROOT + "{p" + prefix.substring(1) + "}:";
+    }
+
+    /** Sliding-window log of the SMS sends to a number prefix. */
+    public static String prefixSends(String prefix) {
+        return prefixSlot(prefix) + "ps";
+    }
+
+    /** Sliding-window log of the approvals of verifications whose sends the prefix counted. */
+    public static String prefixApprovals(String prefix) {
+        return prefixSlot(prefix) + "pa";
+    }
+
+    /** A number prefix's block, while it lasts (a hash: prefix, country, since, until). */
+    public static String prefixBlock(String prefix) {
+        return prefixSlot(prefix) + "pb";
+    }
+
+    /** Sliding-window log of the SMS sends to one destination country (ISO code): a slot of its own. */
+    public static String countrySends(String country) {
+        return ROOT + "{n" + country + "}:n";
+    }
+
+    /** Sliding-window log of the creates through one API key (its configured name): a slot of its own. */
+    public static String apiKeyCreates(String name) {
+        return ROOT + "{k" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "}:k";
+    }
+
+    /**
+     * The index of the prefixes blocked (a sorted set: prefix, scored by the block's end), for the
+     * operators' list. The block keys are the truth; the index may name blocks that ended.
+     */
+    public static String fraudBlocks() {
+        return ROOT + "{fraud}:blocks";
     }
 }

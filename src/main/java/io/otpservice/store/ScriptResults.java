@@ -70,14 +70,56 @@ public final class ScriptResults {
     public record ApprovedByKey(Channel channel, String purpose) implements ApproveResult {
     }
 
+    /** guard.lua: a send judged by its prefix's conversion guard on its own (Redis Cluster). */
+    public sealed interface AdmitResult {
+    }
+
+    /** The send may go; it is counted for the prefix (and taken back if the create or resend does not send). */
+    public record Admitted() implements AdmitResult {
+    }
+
+    /**
+     * SMS to the prefix is paused until {@code retryIn}; nothing was stored or counted. {@code started}:
+     * this request's judgement began the block, on {@code sends} sends and {@code approvals} approvals
+     * in the window (both 0 when it was already blocked).
+     */
+    public record PrefixBlocked(Duration retryIn, boolean started, long sends, long approvals)
+            implements SendRefusal, AdmitResult {
+    }
+
+    /** A create or send refused by a rule: the prefix guard, or a full window. */
+    public sealed interface SendRefusal extends CreateResult, ResendResult permits PrefixBlocked, Limited {
+    }
+
+    /** approval.lua */
+    public sealed interface ApprovalResult {
+    }
+
+    /** The approval is counted for its prefix. */
+    public record ApprovalCounted() implements ApprovalResult {
+    }
+
+    /** The approval is counted, and lifted the prefix's block: its conversion is back over the minimum. */
+    public record Recovered(String country, long sends, long approvals) implements ApprovalResult {
+    }
+
+    /** unblock.lua */
+    public sealed interface UnblockResult {
+    }
+
+    /** An operator lifted the block; the prefix's window starts afresh. */
+    public record Unblocked(String country) implements UnblockResult {
+    }
+
     /**
      * Answers shared by several scripts. {@code NotFound}: unknown, expired, or no longer pending.
      * {@code Limited}: a window is full; {@code channel} and {@code purpose} are known only on a check.
+     * {@code NotFound} of unblock.lua: the prefix is not blocked.
      */
-    public record NotFound() implements ResendResult, CheckResult, CancelResult, ApproveResult {
+    public record NotFound() implements ResendResult, CheckResult, CancelResult, ApproveResult, UnblockResult {
     }
 
     public record Limited(Limit limit, Duration retryIn, Channel channel, String purpose)
-            implements CreateResult, ResendResult, CheckResult {
+            implements SendRefusal, CheckResult {
     }
 }

@@ -19,6 +19,7 @@ import static io.otpservice.store.Fields.*;
  * A verification as Redis holds it (codes and session only as hashes, the recipient sealed).
  * {@code updatedAt} is its last change; {@code sendTimes} when each counted send was made (to the second
  * after the create, whose own time is exact).
+ * {@code prefix}: the number prefix whose conversion guard counts its sends and approval; null when none does.
  */
 public record StoredVerification(
         VerificationId id,
@@ -33,6 +34,7 @@ public record StoredVerification(
         String sessionHash,
         int codeLength,
         String country,
+        String prefix,
         Instant createdAt,
         Instant expiresAt,
         Instant updatedAt,
@@ -80,8 +82,8 @@ public record StoredVerification(
 
     public StoredVerification withDelivery(Delivery newDelivery) {
         return new StoredVerification(id, status, sealedRecipient, maskedRecipient, channel, purpose, locale,
-                recipientHash, testRecipient, sessionHash, codeLength, country, createdAt, expiresAt, updatedAt, attempts,
-                maxAttempts, sends, maxSends, nextResendAt, sendTimes, newDelivery);
+                recipientHash, testRecipient, sessionHash, codeLength, country, prefix, createdAt, expiresAt, updatedAt,
+                attempts, maxAttempts, sends, maxSends, nextResendAt, sendTimes, newDelivery);
     }
 
     /** The hash fields this verification is stored as (the code hashes excepted: they are never read back). */
@@ -101,6 +103,7 @@ public record StoredVerification(
         put(f, SESSION_HASH, sessionHash);
         f.put(CODE_LENGTH, Integer.toString(codeLength));
         f.put(COUNTRY, country);
+        put(f, PREFIX, prefix);
         f.put(CREATED_AT, Long.toString(createdAt.toEpochMilli()));
         f.put(EXPIRES_AT, Long.toString(expiresAt.toEpochMilli()));
         f.put(UPDATED_AT, Long.toString(updatedAt.toEpochMilli()));
@@ -147,7 +150,7 @@ public record StoredVerification(
                 new VerificationId(f.get(ID)), Status.fromWire(f.get(STATUS)), f.get(SEALED_RECIPIENT),
                 f.get(MASKED_RECIPIENT), Channel.fromWire(f.get(CHANNEL)).orElseThrow(), f.get(PURPOSE), f.get(LOCALE),
                 f.get(RECIPIENT_HASH), "1".equals(f.get(TEST_RECIPIENT)), f.get(SESSION_HASH), integer(f.get(CODE_LENGTH)),
-                f.getOrDefault(COUNTRY, ""), createdAt, millis(f.get(EXPIRES_AT)),
+                f.getOrDefault(COUNTRY, ""), blankToNull(f.get(PREFIX)), createdAt, millis(f.get(EXPIRES_AT)),
                 // kept since the Twilio-compatible API: one of an older version says it changed and sent when created
                 f.containsKey(UPDATED_AT) ? millis(f.get(UPDATED_AT)) : createdAt,
                 integer(f.get(ATTEMPTS)), integer(f.get(MAX_ATTEMPTS)), integer(f.get(SENDS)), integer(f.get(MAX_SENDS)),

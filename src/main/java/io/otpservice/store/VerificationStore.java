@@ -1,5 +1,6 @@
 package io.otpservice.store;
 
+import io.otpservice.ratelimit.Guards;
 import io.otpservice.ratelimit.Limit;
 import io.otpservice.ratelimit.Limits;
 import io.otpservice.ratelimit.Window;
@@ -23,14 +24,16 @@ public class VerificationStore {
 
     private final ScriptRunner scripts;
     private final Limits limits;
-    /** Redis Cluster: a script may only touch keys of one slot, so the client's create is counted apart. */
+    private final FraudStore fraud;
+    /** Redis Cluster: a script may only touch keys of one slot, so the client's create and the fraud rules are counted apart. */
     private final boolean cluster;
 
-    public VerificationStore(ScriptRunner scripts, Limits limits,
+    public VerificationStore(ScriptRunner scripts, Limits limits, FraudStore fraud,
                              @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone")
                              String clientType) {
         this.scripts = scripts;
         this.limits = limits;
+        this.fraud = fraud;
         this.cluster = "cluster".equalsIgnoreCase(clientType);
     }
 
@@ -43,66 +46,148 @@ public class VerificationStore {
 
     /**
      * Creates a verification, counting the create against the client's windows ({@code clientHash}
-     * names the client; {@code member} is unique to this create). On a single Redis both happen in one
-     * script call; on Redis Cluster the client's log is in another slot, so it is counted first with a
-     * call of its own. The answers are the same either way.
+     * names the client; {@code member} is unique to this create) and holding it to the abuse-protection
+     * rules of {@code guards}. On a single Redis everything happens in one script call; on Redis
+     * Cluster each rule's keys live in a slot of their own, so each is a call of its own first, in the
+     * same order as the create script, and a send counted ahead is taken back when no verification is
+     * written. The answers are the same either way.
      */
     public Uni<CreateResult> create(NewVerification v, String clientHash, String member) {
-        return create(v, clientHash, member, !cluster);
+        return create(v, clientHash, member, Guards.NONE);
+    }
+
+    public Uni<CreateResult> create(NewVerification v, String clientHash, String member, Guards guards) {
+        return create(v, clientHash, member, guards, !cluster);
     }
 
     Uni<CreateResult> create(NewVerification v, String clientHash, String member, boolean oneCall) {
-        String clientKey = Keys.clientCreates(clientHash);
-        if (oneCall) {
-            return createScript(v, Optional.of(clientKey), member);
-        }
-        return countEvent(clientKey, limits.clientCreates(), member).chain(wait -> wait.isZero()
-                ? createScript(v, Optional.empty(), member)
-                : Uni.createFrom().item(new Limited(Limit.CLIENT_CREATES, wait, null, null)));
+        return create(v, clientHash, member, Guards.NONE, oneCall);
     }
 
-    private Uni<CreateResult> createScript(NewVerification v, Optional<String> clientKey, String member) {
+    Uni<CreateResult> create(NewVerification v, String clientHash, String member, Guards guards, boolean oneCall) {
+        String clientKey = Keys.clientCreates(clientHash);
+        if (oneCall) {
+            return createScript(v, Optional.of(clientKey), member, guards, true);
+        }
+        String sent = v.id().value() + ":1";
+        List<Window> keyCreates = limits.apiKeyCreates(guards.apiKey());
+        return fraud.admitSends(guards, sent).chain(refused -> {
+            if (refused.isPresent()) {
+                return Uni.createFrom().<CreateResult>item(refused.get());
+            }
+            Uni<Duration> keyWait = keyCreates.isEmpty() ? Uni.createFrom().item(Duration.ZERO)
+                    : countEvent(Keys.apiKeyCreates(guards.apiKey()), keyCreates, member);
+            return keyWait.chain(kw -> !kw.isZero()
+                            ? Uni.createFrom().<CreateResult>item(new Limited(Limit.API_KEY_CREATES, kw, null, null))
+                            : countEvent(clientKey, limits.clientCreates(), member).chain(cw -> cw.isZero()
+                                    ? createScript(v, Optional.empty(), member, guards, false)
+                                    : Uni.createFrom().item(new Limited(Limit.CLIENT_CREATES, cw, null, null))))
+                    .call(result -> result instanceof Created ? Uni.createFrom().voidItem()
+                            : fraud.takeBack(guards, sent));
+        });
+    }
+
+    private Uni<CreateResult> createScript(NewVerification v, Optional<String> clientKey, String member, Guards guards,
+                                           boolean withRules) {
         String rh = v.recipientHash();
         List<String> keys = new ArrayList<>(List.of(Keys.livePointer(rh, v.purpose()), Keys.recipientSends(rh),
                 Keys.recipientFailures(rh), Keys.verification(v.id())));
-        clientKey.ifPresent(keys::add);
         List<String> args = new ArrayList<>(List.of(v.id().value(), nullToEmpty(v.sessionHash()),
                 Window.toScriptArg(limits.recipientSends()), Window.toScriptArg(limits.recipientFailures()),
                 v.testRecipient() ? "1" : "0", Long.toString(v.ttl().toMillis()), Integer.toString(v.maxAttempts()),
                 Integer.toString(v.maxSends()), Long.toString(v.cooldown().toMillis()), v.codeHash(),
                 v.sealedRecipient(), v.maskedRecipient(), v.channel().wire(), v.purpose(), v.locale(), rh,
                 Integer.toString(v.codeLength()), v.country()));
+        clientKey.ifPresent(keys::add);
         args.add(clientKey.isPresent() ? Window.toScriptArg(limits.clientCreates()) : "");
-        args.add(clientKey.isPresent() ? member : "");
+        args.add(member);
+        List<Window> keyCreates = withRules ? limits.apiKeyCreates(guards.apiKey()) : List.of();
+        if (!keyCreates.isEmpty()) {
+            keys.add(Keys.apiKeyCreates(guards.apiKey()));
+        }
+        args.add(Window.toScriptArg(keyCreates));
+        args.add(withRules ? countryRule(guards, keys) : "");
+        args.add(withRules ? prefixRule(guards, keys) : "");
+        args.add(nullToEmpty(guards.prefix()));
         return scripts.run("create", keys, args).map(r -> switch (r.get(0).toString()) {
-            case "created" -> new Created(created(v, Instant.ofEpochMilli(r.get(1).toLong())));
+            case "created" -> new Created(created(v, guards.prefix(), Instant.ofEpochMilli(r.get(1).toLong())));
             case "existing" -> new Existing(StoredVerification.from(r.get(2)));
             case "resend" -> new ResendExisting(new VerificationId(r.get(1).toString()));
             case "rate-limited" -> limited(r);
+            case "prefix-blocked" -> prefixBlocked(r);
             default -> throw unknown("create", r);
         });
     }
 
+    /** The country's send windows as a script argument, its key added to {@code keys}; '' when none. */
+    private String countryRule(Guards guards, List<String> keys) {
+        List<Window> windows = limits.countrySends(guards.country());
+        if (windows.isEmpty()) {
+            return "";
+        }
+        keys.add(Keys.countrySends(guards.country()));
+        return Window.toScriptArg(windows);
+    }
+
+    /** The prefix guard as a script argument, its three keys added to {@code keys}; '' when none. */
+    private String prefixRule(Guards guards, List<String> keys) {
+        if (guards.prefix() == null || limits.prefixGuard().isEmpty()) {
+            return "";
+        }
+        keys.addAll(List.of(Keys.prefixSends(guards.prefix()), Keys.prefixApprovals(guards.prefix()),
+                Keys.prefixBlock(guards.prefix())));
+        return limits.prefixGuard().get().toScriptArg();
+    }
+
     /** The verification the create script wrote, from what was sent to it and the Redis time it was written at. */
-    private static StoredVerification created(NewVerification v, Instant now) {
+    private static StoredVerification created(NewVerification v, String prefix, Instant now) {
         return new StoredVerification(v.id(), StoredVerification.Status.PENDING, v.sealedRecipient(),
                 v.maskedRecipient(), v.channel(), v.purpose(), v.locale(), v.recipientHash(), v.testRecipient(),
-                v.sessionHash(), v.codeLength(), v.country(), now, now.plus(v.ttl()), now, 0, v.maxAttempts(), 1,
+                v.sessionHash(), v.codeLength(), v.country(), prefix, now, now.plus(v.ttl()), now, 0, v.maxAttempts(), 1,
                 v.maxSends(), now.plus(v.cooldown()), List.of(now), new StoredVerification.Delivery(v.testRecipient()
                 ? StoredVerification.DeliveryStatus.SENT : StoredVerification.DeliveryStatus.QUEUED,
                 v.testRecipient() ? "test-recipient" : null, 0, null));
     }
 
     public Uni<ResendResult> resend(VerificationId id, String codeHash) {
-        List<String> args = List.of(Window.toScriptArg(limits.recipientSends()),
-                Window.toScriptArg(limits.recipientFailures()), codeHash);
-        return scripts.run("resend", List.of(Keys.verification(id)), args).map(r -> switch (r.get(0).toString()) {
+        return resend(id, codeHash, Guards.NONE);
+    }
+
+    /** A resend held to the send rules of {@code guards} (the prefix and country budgets), as a create is. */
+    public Uni<ResendResult> resend(VerificationId id, String codeHash, Guards guards, int send) {
+        return resend(id, codeHash, guards, send, !cluster);
+    }
+
+    Uni<ResendResult> resend(VerificationId id, String codeHash, Guards guards) {
+        return resend(id, codeHash, guards, 0, true);
+    }
+
+    /** {@code send}: the number the resend will have, for a send counted ahead on Redis Cluster. */
+    Uni<ResendResult> resend(VerificationId id, String codeHash, Guards guards, int send, boolean oneCall) {
+        if (oneCall) {
+            return resendScript(id, codeHash, guards, true);
+        }
+        String sent = id.value() + ":" + send;
+        return fraud.admitSends(guards, sent).chain(refused -> refused.isPresent()
+                ? Uni.createFrom().<ResendResult>item(refused.get())
+                : resendScript(id, codeHash, guards, false).call(result -> result instanceof Resent
+                        ? Uni.createFrom().voidItem() : fraud.takeBack(guards, sent)));
+    }
+
+    private Uni<ResendResult> resendScript(VerificationId id, String codeHash, Guards guards, boolean withRules) {
+        List<String> keys = new ArrayList<>(List.of(Keys.verification(id)));
+        List<String> args = new ArrayList<>(List.of(Window.toScriptArg(limits.recipientSends()),
+                Window.toScriptArg(limits.recipientFailures()), codeHash));
+        args.add(withRules ? countryRule(guards, keys) : "");
+        args.add(withRules ? prefixRule(guards, keys) : "");
+        return scripts.run("resend", keys, args).map(r -> switch (r.get(0).toString()) {
             case "resent" -> new Resent(StoredVerification.from(r.get(2)));
             case "same-code" -> new SameCode();
             case "not-found" -> new NotFound();
             case "resend-too-soon" -> new ResendTooSoon(millis(r, 1));
             case "max-sends" -> new Limited(Limit.VERIFICATION_SENDS, millis(r, 1), null, null);
             case "rate-limited" -> limited(r);
+            case "prefix-blocked" -> prefixBlocked(r);
             default -> throw unknown("resend", r);
         });
     }
@@ -202,7 +287,12 @@ public class VerificationStore {
                 r.size() > 3 ? channel(r, 3) : null, r.size() > 4 ? r.get(4).toString() : null);
     }
 
-    private static Duration millis(Response r, int i) {
+    /** {'prefix-blocked', wait ms, started 1|0, sends, approvals} */
+    static PrefixBlocked prefixBlocked(Response r) {
+        return new PrefixBlocked(millis(r, 1), r.get(2).toInteger() == 1, r.get(3).toLong(), r.get(4).toLong());
+    }
+
+    static Duration millis(Response r, int i) {
         return Duration.ofMillis(Math.max(0, r.get(i).toLong()));
     }
 
@@ -210,7 +300,7 @@ public class VerificationStore {
         return Channel.fromWire(r.get(i).toString()).orElseThrow();
     }
 
-    private static IllegalStateException unknown(String script, Response r) {
+    static IllegalStateException unknown(String script, Response r) {
         return new IllegalStateException(script + ".lua answered " + r.get(0));
     }
 

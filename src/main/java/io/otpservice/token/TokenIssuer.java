@@ -27,7 +27,7 @@ import java.util.Map;
  */
 @Singleton
 @Startup
-public class TokenIssuer {
+public final class TokenIssuer {
 
     private static final Logger LOG = Logger.getLogger(TokenIssuer.class);
 

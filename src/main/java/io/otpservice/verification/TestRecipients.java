@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 @Singleton
 @Startup
-public class TestRecipients {
+public final class TestRecipients {
 
     private static final Logger LOG = Logger.getLogger(TestRecipients.class);
 

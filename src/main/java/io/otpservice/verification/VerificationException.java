@@ -79,9 +79,21 @@ public abstract sealed class VerificationException extends RuntimeException {
         private final Duration wait;
 
         public RateLimited(Limit limit, Duration wait) {
-            super("The " + limit.wire() + " limit is reached; retry in " + seconds(wait) + " s.");
+            super(detail(limit, wait));
             this.limit = limit;
             this.wait = wait;
+        }
+
+        private static String detail(Limit limit, Duration wait) {
+            String retry = "; retry in " + seconds(wait) + " s.";
+            return switch (limit) {
+                case PREFIX_GUARD -> "SMS to this number range is paused: too few of the codes sent to it were entered"
+                        + retry;
+                case COUNTRY_SENDS -> "The SMS budget for this country is spent" + retry;
+                case API_KEY_CREATES -> "The create budget of this API key is spent" + retry;
+                case RECIPIENT_SENDS, RECIPIENT_FAILURES, CLIENT_CREATES, VERIFICATION_SENDS ->
+                        "The " + limit.wire() + " limit is reached" + retry;
+            };
         }
 
         public Limit limit() {

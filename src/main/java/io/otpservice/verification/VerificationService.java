@@ -4,7 +4,10 @@ import io.otpservice.code.CodeGenerator;
 import io.otpservice.code.Hasher;
 import io.otpservice.code.RecipientCipher;
 import io.otpservice.config.OtpConfig;
+import io.otpservice.fraud.FraudGuard;
+import io.otpservice.fraud.FraudRules;
 import io.otpservice.observability.Metrics;
+import io.otpservice.ratelimit.Guards;
 import io.otpservice.ratelimit.Limit;
 import io.otpservice.recipient.Channel;
 import io.otpservice.recipient.Recipient;
@@ -17,6 +20,7 @@ import io.otpservice.store.ScriptResults.Existing;
 import io.otpservice.store.ScriptResults.Incorrect;
 import io.otpservice.store.ScriptResults.Limited;
 import io.otpservice.store.ScriptResults.NotFound;
+import io.otpservice.store.ScriptResults.PrefixBlocked;
 import io.otpservice.store.ScriptResults.ResendExisting;
 import io.otpservice.store.ScriptResults.ResendTooSoon;
 import io.otpservice.store.ScriptResults.Resent;
@@ -55,10 +59,13 @@ public class VerificationService {
     private final RecipientCipher cipher;
     private final TokenIssuer tokens;
     private final Metrics metrics;
+    private final FraudRules fraudRules;
+    private final FraudGuard fraud;
 
     public VerificationService(OtpConfig config, VerificationStore store, Admission admission, CodeDelivery delivery,
                                TestRecipients testRecipients, CodeGenerator random, Hasher hasher,
-                               RecipientCipher cipher, TokenIssuer tokens, Metrics metrics) {
+                               RecipientCipher cipher, TokenIssuer tokens, Metrics metrics, FraudRules fraudRules,
+                               FraudGuard fraud) {
         this.config = config;
         this.store = store;
         this.admission = admission;
@@ -69,6 +76,8 @@ public class VerificationService {
         this.cipher = cipher;
         this.tokens = tokens;
         this.metrics = metrics;
+        this.fraudRules = fraudRules;
+        this.fraud = fraud;
     }
 
     /**
@@ -82,7 +91,7 @@ public class VerificationService {
     public record Approval(StoredVerification verification, TokenIssuer.Token token) {
     }
 
-    /** Whether this create may go ahead at all (channel on, country allowed); throws when not. */
+    /** Whether this create may go ahead at all (channel on, country allowed, number type); throws when not. */
     public void admit(CreateCommand command) {
         admission.admit(command.recipient());
     }
@@ -102,43 +111,55 @@ public class VerificationService {
                 command.policy().maxAttempts(), command.policy().maxSends(), config.resend().cooldown(),
                 hasher.codeHash(id.value(), code));
         String client = hasher.opaque("client", command.clientAddress());
-        return store.create(fresh, client, random.hex(8)).chain(result -> switch (result) {
+        Guards guards = fraudRules.forCreate(recipient, fixedCode.isPresent(), command.caller());
+        return store.create(fresh, client, random.hex(8), guards).chain(result -> switch (result) {
             case ScriptResults.Created(StoredVerification v) -> delivery.deliver(v, recipient.normalised(), code)
                     .invoke(sent -> metrics.created(sent.channel().wire(), sent.purpose(), sent.country()))
                     .map(sent -> new Created(true, true, sent));
             case Existing(StoredVerification v) -> Uni.createFrom().item(new Created(false, false, v));
             case ResendExisting(VerificationId existing) -> resend(existing).map(v -> new Created(false, true, v));
-            case Limited limited -> Uni.createFrom().failure(rateLimited(limited.limit(), limited.retryIn()));
+            case Limited limited -> Uni.createFrom().failure(rateLimited(limited.limit(), limited.retryIn(),
+                    recipient.region()));
+            case PrefixBlocked blocked -> prefixBlocked(guards, blocked, recipient.region());
         });
     }
 
     public Uni<StoredVerification> resend(VerificationId id) {
-        return store.find(id).chain(found -> resend(found.orElseThrow(VerificationException.NotFound::new), 1));
+        return store.find(id).chain(found -> {
+            StoredVerification current = found.orElseThrow(VerificationException.NotFound::new);
+            String recipient = cipher.decrypt(current.sealedRecipient());
+            return resend(current, recipient, fraudRules.forResend(current, recipient), 1);
+        });
     }
 
-    private Uni<StoredVerification> resend(StoredVerification current, int draw) {
+    private Uni<StoredVerification> resend(StoredVerification current, String recipient, Guards guards, int draw) {
         String code = random.code(current.codeLength());
-        return store.resend(current.id(), hasher.codeHash(current.id().value(), code)).chain(result -> switch (result) {
-            case Resent(StoredVerification v) -> delivery.deliver(v, cipher.decrypt(current.sealedRecipient()), code);
-            case SameCode same -> draw < MAX_CODE_DRAWS ? resend(current, draw + 1)
-                    : Uni.createFrom().failure(new IllegalStateException("no fresh code after " + draw + " draws"));
-            case NotFound missing -> Uni.createFrom().failure(new VerificationException.NotFound());
-            case ResendTooSoon(Duration retryIn) -> Uni.createFrom().failure(new VerificationException.ResendTooSoon(retryIn));
-            case Limited limited -> Uni.createFrom().failure(rateLimited(limited.limit(), limited.retryIn()));
-        });
+        return store.resend(current.id(), hasher.codeHash(current.id().value(), code), guards, current.sends() + 1)
+                .chain(result -> switch (result) {
+                    case Resent(StoredVerification v) -> delivery.deliver(v, recipient, code);
+                    case SameCode same -> draw < MAX_CODE_DRAWS ? resend(current, recipient, guards, draw + 1)
+                            : Uni.createFrom().failure(new IllegalStateException("no fresh code after " + draw + " draws"));
+                    case NotFound missing -> Uni.createFrom().failure(new VerificationException.NotFound());
+                    case ResendTooSoon(Duration retryIn) -> Uni.createFrom().failure(
+                            new VerificationException.ResendTooSoon(retryIn));
+                    case Limited limited -> Uni.createFrom().failure(rateLimited(limited.limit(), limited.retryIn(),
+                            current.country()));
+                    case PrefixBlocked blocked -> prefixBlocked(guards, blocked, current.country());
+                });
     }
 
     public Uni<Approval> check(VerificationId id, CheckCommand check) {
         List<String> sessions = check.session() == null ? List.of() : hasher.sessionHashCandidates(check.session());
         return store.check(id, sessions, hasher.codeHashCandidates(id.value(), check.code()))
-                .map(result -> switch (result) {
-                    case Approved(StoredVerification v) -> approved(v);
+                .chain(result -> switch (result) {
+                    // counted for its prefix as it happens, so a prefix recovers as soon as people convert
+                    case Approved(StoredVerification v) -> fraud.approved(v).map(counted -> approved(v));
                     case Incorrect incorrect -> throw checked(incorrect.channel().wire(), incorrect.purpose(),
                             "incorrect", new VerificationException.IncorrectCode(incorrect.attemptsRemaining()));
                     case TooManyAttempts tooMany -> throw checked(tooMany.channel().wire(), tooMany.purpose(),
                             "too_many_attempts", new VerificationException.TooManyAttempts(tooMany.retryIn()));
                     case Limited limited -> throw checked(limited.channel() == null ? null : limited.channel().wire(),
-                            limited.purpose(), "rate_limited", rateLimited(limited.limit(), limited.retryIn()));
+                            limited.purpose(), "rate_limited", rateLimited(limited.limit(), limited.retryIn(), null));
                     case NotFound missing -> throw checked(null, null, "not_found", new VerificationException.NotFound());
                 });
     }
@@ -188,9 +209,19 @@ public class VerificationService {
         return failure;
     }
 
-    private VerificationException.RateLimited rateLimited(Limit limit, Duration wait) {
+    /** {@code country}: the destination's, counted with refusals by an abuse rule. */
+    private VerificationException.RateLimited rateLimited(Limit limit, Duration wait, String country) {
         metrics.rateLimited(limit.wire());
+        if (limit.fraudRule()) {
+            fraud.refused(country, limit.wire());
+        }
         return new VerificationException.RateLimited(limit, wait);
+    }
+
+    /** The prefix of this send is blocked: a block that starts now is announced, the caller told when to retry. */
+    private <T> Uni<T> prefixBlocked(Guards guards, PrefixBlocked blocked, String country) {
+        return fraud.blocked(guards, blocked).chain(() -> Uni.createFrom().failure(
+                rateLimited(Limit.PREFIX_GUARD, blocked.retryIn(), country)));
     }
 
     private Approval approved(StoredVerification v) {

@@ -30,6 +30,17 @@ class HasherTest {
     }
 
     @Test
+    void malformedUnicodeIsNeverHashedAsSomethingElse() {
+        Hasher hasher = new Hasher(List.of(OLD));
+        // String.getBytes(UTF_8) makes both of these "?": the session binding was bypassed that way
+        for (String lone : new String[]{"\ud800", "\udfff", "a\udc00b", "\udc00\ud800"}) {
+            org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> hasher.sessionHash(lone));
+            org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> hasher.sessionHashCandidates(lone));
+        }
+        assertThat(hasher.sessionHash("\ud83d\ude00")).isNotEqualTo(hasher.sessionHash("?")).hasSize(64);
+    }
+
+    @Test
     void theRecipientCipherRoundTripsAcrossRotation() {
         CodeGenerator random = new CodeGenerator();
         RecipientCipher before = new RecipientCipher(new Hasher(List.of(OLD)), random);

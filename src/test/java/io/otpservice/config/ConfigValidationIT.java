@@ -42,6 +42,8 @@ class ConfigValidationIT {
             "OTP_PUBLIC_URL|https://otp.example.com/|otp.public-url",
             "OTP_TEMPLATES_DIR|/no/such/directory|otp.templates.dir",
             "OTP_WEBOTP_DOMAIN|https://example.com|otp.webotp.domain",
+            "OTP_FRAUD_PREFIX_GUARD_MIN_CONVERSION|2|otp.fraud.prefix-guard.min-conversion",
+            "OTP_FRAUD_COUNTRY_SENDS_USA|500/1h|otp.fraud.country-sends",
     })
     void aBadValueStopsTheServiceNamingTheKey(String variable, String value, String key) throws Exception {
         Map<String, String> env = goodEnvironment();

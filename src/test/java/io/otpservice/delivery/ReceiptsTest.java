@@ -160,6 +160,39 @@ class ReceiptsTest extends ApiTest {
                 java.nio.file.Path.of("target/otp-test.log")).matches("(?s).*\"receipt +-> accepted 204 in .*"));
     }
 
+    /** Two readers must never read one receipt two ways: a field named twice is refused, even signed. */
+    @Test
+    void aSignedReceiptThatNamesAFieldTwiceIsRefused() throws Exception {
+        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
+        providers.stubFor(post(urlPathEqualTo(SmsProvidersResource.VONAGE_PATH)).willReturn(aResponse().withStatus(400)));
+        String id = create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("webhook"))
+                .extract().path("id");
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, String> before = snapshot();
+
+        String webhookBody = "{\"reference\":\"" + id + ".1\",\"status\":\"failed\",\"status\":\"delivered\"}";
+        webhook(webhookBody, now, WEBHOOK_SECRET).then().statusCode(400).body("code", equalTo("invalid-request"));
+        String vonageBody = "{\"client-ref\":\"" + id + ".1\",\"status\":\"failed\",\"status\":\"delivered\"}";
+        given().contentType("application/json").header("Authorization", "Bearer " + vonageJwt(vonageBody, VONAGE_SECRET))
+                .body(vonageBody).post("/v1/delivery-callbacks/vonage").then().statusCode(400);
+        String vonageForm = "client-ref=" + id + ".1&status=failed&status=delivered";
+        given().contentType("application/x-www-form-urlencoded")
+                .header("Authorization", "Bearer " + vonageJwt(vonageForm, VONAGE_SECRET))
+                .body(vonageForm).post("/v1/delivery-callbacks/vonage").then().statusCode(400);
+        // the same name in the query and the body
+        given().contentType("application/x-www-form-urlencoded")
+                .header("Authorization", "Bearer " + vonageJwt("status=delivered", VONAGE_SECRET))
+                .body("status=delivered").post("/v1/delivery-callbacks/vonage?status=failed").then().statusCode(400);
+        Map<String, String> twice = new LinkedHashMap<>(twilioStatus("failed", "30003"));
+        String twilioForm = twice.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&")) + "&MessageStatus=delivered";
+        given().contentType("application/x-www-form-urlencoded").body(twilioForm)
+                .header("X-Twilio-Signature", "c2lnbmF0dXJl").post(twilioPath(id + ".1")).then().statusCode(400);
+
+        assertUnchanged(before);
+        status(id).body("delivery.status", equalTo("sent"));
+    }
+
     @Test
     void onlyConfiguredProvidersTakeReceipts() {
         for (String provider : new String[]{"log", "smtp", "nope", "TWILIO"}) {

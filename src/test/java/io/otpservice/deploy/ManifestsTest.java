@@ -381,7 +381,7 @@ class ManifestsTest {
             }
         }
         assertThat(alerts).containsKeys("OtpDeliveryFailureRateHigh", "OtpCircuitBreakerOpen", "OtpConversionDrop",
-                "OtpRedisErrors", "OtpLatencyHigh");
+                "OtpRedisErrors", "OtpLatencyHigh", "OtpFraudPrefixBlocked");
         alerts.forEach((name, alert) -> {
             String expr = str(alert.get("expr"));
             assertThat(metricNames(expr)).as("metrics of %s", name).isNotEmpty().isSubsetOf(EXPORTED_METRICS);
@@ -393,6 +393,7 @@ class ManifestsTest {
         assertThat(str(alerts.get("OtpConversionDrop").get("expr")))
                 .contains("otp_verifications_approved_total", "otp_verifications_created_total", "channel", "country");
         assertThat(str(alerts.get("OtpCircuitBreakerOpen").get("expr"))).contains("ft_circuitbreaker_state_current");
+        assertThat(str(alerts.get("OtpFraudPrefixBlocked").get("expr"))).contains("otp_fraud_blocks_total", "country");
     }
 
     @Test
@@ -417,7 +418,8 @@ class ManifestsTest {
         assertThat(queried).contains("http_server_requests_seconds_bucket", "otp_verifications_created_total",
                 "otp_verifications_approved_total", "otp_sends_total", "otp_delivery_seconds_bucket",
                 "otp_rate_limit_rejections_total", "ft_circuitbreaker_state_current",
-                "otp_redis_script_seconds_bucket", "jvm_memory_used_bytes");
+                "otp_redis_script_seconds_bucket", "jvm_memory_used_bytes", "otp_fraud_blocks_total",
+                "otp_fraud_blocked_sends_total");
     }
 
     // --- images -------------------------------------------------------------------------------
@@ -458,7 +460,8 @@ class ManifestsTest {
         Set<String> names = new TreeSet<>(List.of(
                 "otp_verifications_created_total", "otp_verifications_checked_total",
                 "otp_verifications_approved_total", "otp_sends_total", "otp_rate_limit_rejections_total",
-                "otp_redis_errors_total",
+                "otp_redis_errors_total", "otp_fraud_blocks_total", "otp_fraud_unblocks_total",
+                "otp_fraud_blocked_sends_total",
                 // SmallRye Fault Tolerance through Micrometer
                 "ft_circuitbreaker_state_current", "ft_circuitbreaker_opened_total",
                 "ft_circuitbreaker_calls_total", "ft_invocations_total"));

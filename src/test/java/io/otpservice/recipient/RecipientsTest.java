@@ -28,6 +28,25 @@ class RecipientsTest {
         assertThat(r.toString()).isEqualTo(r.masked());
     }
 
+    /** Found by RecipientsFuzzTest: libphonenumber takes this German range as valid, at 16 digits. */
+    @Test
+    void aNumberLongerThanE164AllowsIsRefused() {
+        assertThat(recipients.parse(Channel.SMS, "+49094916921691692")).isInstanceOf(Recipients.Invalid.class);
+        assertThat(valid(Channel.SMS, "+49 0151 12345678").normalised()).isEqualTo("+4915112345678");
+    }
+
+    /** Found by find-sec-bugs: Unicode lower-casing made the Kelvin sign a 'k', so a non-ASCII domain passed. */
+    @Test
+    void anAddressIsCheckedAsAsciiBeforeItIsLowerCased() {
+        assertThat(recipients.parse(Channel.EMAIL, "alice@\u212Aey.example.com")).isInstanceOf(Recipients.Invalid.class);
+        assertThat(recipients.parse(Channel.EMAIL, "\u212Aelvin@example.com")).isInstanceOf(Recipients.Invalid.class);
+        assertThat(valid(Channel.EMAIL, "Kelvin@KEY.Example.com").normalised()).isEqualTo("kelvin@key.example.com");
+        assertThat(recipients.parse(Channel.EMAIL, "a..b@example.com")).isInstanceOf(Recipients.Invalid.class);
+        assertThat(recipients.parse(Channel.EMAIL, ".ab@example.com")).isInstanceOf(Recipients.Invalid.class);
+        assertThat(recipients.parse(Channel.EMAIL, "ab.@example.com")).isInstanceOf(Recipients.Invalid.class);
+        assertThat(valid(Channel.EMAIL, "o'neil+tag.x_y@example.com").normalised()).isEqualTo("o'neil+tag.x_y@example.com");
+    }
+
     @Test
     void theReasonIsGivenForABadRecipient() {
         Recipients.Parsed parsed = recipients.parse(Channel.SMS, "+1415555");

@@ -45,16 +45,17 @@ class FieldsContractTest extends ApiTest {
         while (entry.find()) {
             lua.put(entry.group(1), entry.group(2));
         }
-        assertThat(java).hasSize(30);
+        assertThat(java).hasSize(33);
         assertThat(lua).isEqualTo(java);
         assertThat(java.values()).doesNotHaveDuplicates();
     }
 
     @Test
     void everyFieldAScriptNamesComesFromTheTable() throws Exception {
-        for (String script : List.of("approve", "cancel", "check", "create", "delivery", "resend", "unsend")) {
+        for (String script : List.of("approve", "cancel", "check", "create", "delivery", "resend", "unsend", "guard",
+                "approval", "unblock", "blockinfo")) {
             String source = read("lua/" + script + ".lua");
-            Matcher literal = Pattern.compile("'(st|rc|mk|ch|pu|lo|rh|ss|t|cl|co|h1|h0|hp|np|ca|ea|nr|ua|sa|cd|at|ma|sn|ms|ds|dp|da|de)'")
+            Matcher literal = Pattern.compile("'(st|rc|mk|ch|pu|lo|rh|ss|t|cl|co|h1|h0|hp|np|ca|ea|nr|ua|sa|cd|at|ma|sn|ms|ds|dp|da|de|px|ba|bu)'")
                     .matcher(source);
             assertThat(literal.find()).as(script + ".lua names a field by its literal name").isFalse();
         }
@@ -75,6 +76,20 @@ class FieldsContractTest extends ApiTest {
                 .forEach(r -> lua.add(r.toString()));
         assertThat(lua).containsExactly(prefix, Keys.verification(id), Keys.livePointer(rh, "login"),
                 Keys.recipientSends(rh), Keys.recipientFailures(rh));
+    }
+
+    @Test
+    void theKeyHelpersOfAPrefixGuardBuildTheKeysOfKeysJava() throws Exception {
+        String numberPrefix = "+44770";
+        String probe = read("lua/lib.lua") + """
+                local p = K.prefix(KEYS[1])
+                return {p, K.prefix_sends(p), K.prefix_approvals(p), K.prefix_block(p)}
+                """;
+        List<String> lua = new ArrayList<>();
+        redis.execute("EVAL", probe, "1", Keys.prefixBlock(numberPrefix)).forEach(r -> lua.add(r.toString()));
+        assertThat(lua).containsExactly(Keys.prefixSlot(numberPrefix), Keys.prefixSends(numberPrefix),
+                Keys.prefixApprovals(numberPrefix), Keys.prefixBlock(numberPrefix));
+        assertThat(Keys.prefixSlot(numberPrefix)).isEqualTo("otp:{p44770}:");
     }
 
     private static String read(String resource) throws IOException {

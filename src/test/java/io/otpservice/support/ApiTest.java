@@ -186,6 +186,18 @@ public abstract class ApiTest {
         return m.group(1);
     }
 
+    /** Everything Redis holds now, to compare with {@link #assertUnchanged} after a refused request. */
+    protected Map<String, String> snapshot() {
+        return RedisContents.snapshot(redis);
+    }
+
+    /** Nothing appeared or changed in Redis since {@code before}; keys may have expired (other tests' short TTLs). */
+    protected void assertUnchanged(Map<String, String> before) {
+        Map<String, String> after = RedisContents.snapshot(redis);
+        org.assertj.core.api.Assertions.assertThat(after.keySet()).isSubsetOf(before.keySet());
+        after.forEach((key, value) -> org.assertj.core.api.Assertions.assertThat(value).as(key).isEqualTo(before.get(key)));
+    }
+
     /** The Redis key of a verification. */
     protected static String verificationKey(String id) {
         return Keys.verification(new VerificationId(id));

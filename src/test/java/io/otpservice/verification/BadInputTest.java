@@ -1,12 +1,9 @@
 package io.otpservice.verification;
 
 import io.otpservice.support.ApiTest;
-import io.otpservice.support.RedisContents;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,7 +46,7 @@ class BadInputTest extends ApiTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void badInputIsA4xxProblemAndChangesNothing(Case c) {
-        Map<String, String> before = RedisContents.snapshot(redis);
+        Map<String, String> before = snapshot();
 
         RequestSpecification request = given().header("Authorization", "Bearer " + KEY).headers(c.headers());
         if (c.contentType() != null) {
@@ -67,10 +64,7 @@ class BadInputTest extends ApiTest {
         assertThat(response.jsonPath().getInt("status")).isEqualTo(c.status());
         assertThat(response.jsonPath().getString("detail")).isNotBlank();
 
-        Map<String, String> after = RedisContents.snapshot(redis);
-        // keys may expire meanwhile (other tests' short TTLs); none may appear or change
-        assertThat(after.keySet()).isSubsetOf(before.keySet());
-        after.forEach((key, value) -> assertThat(value).as(key).isEqualTo(before.get(key)));
+        assertUnchanged(before);
     }
 
     static List<Case> cases() {
@@ -138,6 +132,21 @@ class BadInputTest extends ApiTest {
         bad(cases, "clientIp a host name", create, "{\"to\":\"" + OK_TO + "\",\"clientIp\":\"localhost\"}");
         bad(cases, "unknown field", create, "{\"to\":\"" + OK_TO + "\",\"unknown\":1}");
         bad(cases, "a code in a create", create, "{\"to\":\"" + OK_TO + "\",\"code\":\"123456\"}");
+        // malformed Unicode in every string field: a lone surrogate has no UTF-8 form to hash or store
+        bad(cases, "to with a lone surrogate", create, "{\"to\":\"alice\\ud800@example.com\"}");
+        bad(cases, "phone with a lone surrogate", create, "{\"to\":\"+14155550100\\udc00\"}");
+        bad(cases, "channel with a lone surrogate", create, "{\"to\":\"" + OK_TO + "\",\"channel\":\"\\ud800\"}");
+        bad(cases, "purpose with a lone surrogate", create, "{\"to\":\"" + OK_TO + "\",\"purpose\":\"login\\udfff\"}");
+        bad(cases, "locale with a lone surrogate", create, "{\"to\":\"" + OK_TO + "\",\"locale\":\"en\\ud800\"}");
+        bad(cases, "session a lone high surrogate", create, "{\"to\":\"" + OK_TO + "\",\"session\":\"\\ud800\"}");
+        bad(cases, "session a reversed pair", create, "{\"to\":\"" + OK_TO + "\",\"session\":\"\\udc00\\ud800\"}");
+        bad(cases, "clientIp with a lone surrogate", create, "{\"to\":\"" + OK_TO + "\",\"clientIp\":\"10.0.0.1\\ud800\"}");
+        bad(cases, "unknown field named by a lone surrogate", create, "{\"to\":\"" + OK_TO + "\",\"\\ud800\":1}");
+        bad(cases, "unknown field with a long name", create, "{\"to\":\"" + OK_TO + "\",\"" + "n".repeat(3000) + "\":1}");
+        // a member named twice: parsers disagree on which wins, so none is taken
+        bad(cases, "to named twice", create, "{\"to\":\"" + OK_TO + "\",\"to\":\"bob@example.com\"}");
+        bad(cases, "session named twice", create, "{\"to\":\"" + OK_TO + "\",\"session\":\"a\",\"session\":\"b\"}");
+        bad(cases, "an unknown member named twice", create, "{\"to\":\"" + OK_TO + "\",\"x\":1,\"x\":2}");
         cases.add(new Case("oversized body", "POST", create, "application/json",
                 "{\"to\":\"" + "a".repeat(9000) + "\"}", Map.of(), 413, "payload-too-large"));
         cases.add(new Case("text/plain body", "POST", create, "text/plain", "to=" + OK_TO, Map.of(), 415,
@@ -166,11 +175,18 @@ class BadInputTest extends ApiTest {
         bad(cases, "check with unknown field", check, "{\"code\":\"123456\",\"extra\":1}");
         bad(cases, "check malformed JSON", check, "{\"code\":");
         bad(cases, "check null body", check, "null");
+        bad(cases, "code named twice", check, "{\"code\":\"123456\",\"code\":\"654321\"}");
+        bad(cases, "check with a lone surrogate code", check, "{\"code\":\"12345\\ud800\"}");
+        bad(cases, "check with a lone surrogate session", check, "{\"code\":\"123456\",\"session\":\"\\udfff\"}");
         String byRecipient = "/v1/verification-checks";
         bad(cases, "check by a bad recipient", byRecipient, "{\"to\":\"not-an-email@\",\"code\":\"123456\"}");
         bad(cases, "check by recipient, short code", byRecipient, "{\"to\":\"" + OK_TO + "\",\"code\":\"12\"}");
         bad(cases, "check by recipient, unknown purpose", byRecipient, "{\"to\":\"" + OK_TO + "\",\"purpose\":\"nope\",\"code\":\"123456\"}");
         bad(cases, "check by recipient without to", byRecipient, "{\"code\":\"123456\"}");
+        bad(cases, "check by recipient, to named twice", byRecipient, "{\"to\":\"" + OK_TO + "\",\"to\":\"" + OK_TO + "\",\"code\":\"123456\"}");
+        bad(cases, "check by recipient, to with a lone surrogate", byRecipient, "{\"to\":\"\\ud800" + OK_TO + "\",\"code\":\"123456\"}");
+        bad(cases, "check by recipient, purpose with a lone surrogate", byRecipient, "{\"to\":\"" + OK_TO + "\",\"purpose\":\"\\ud800\",\"code\":\"123456\"}");
+        bad(cases, "check by recipient, session with a lone surrogate", byRecipient, "{\"to\":\"" + OK_TO + "\",\"code\":\"123456\",\"session\":\"x\\udc00\"}");
         return cases;
     }
 

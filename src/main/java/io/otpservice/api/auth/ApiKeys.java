@@ -22,7 +22,7 @@ import java.util.Set;
  */
 @Singleton
 @Startup
-public class ApiKeys {
+public final class ApiKeys {
 
     private final Map<String, Caller> byHash = new HashMap<>();
 

@@ -18,6 +18,8 @@ public @interface Scope {
     String APPROVE = "verify:approve";
     /** Lets a key assert the end user's address in {@code clientIp}. */
     String CLIENT_IP = "client-ip";
+    /** Lists and lifts the blocks of the abuse protection ({@code /v1/fraud/blocks}). */
+    String FRAUD_ADMIN = "fraud:admin";
 
     String value();
 }

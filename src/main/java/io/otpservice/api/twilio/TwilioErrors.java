@@ -34,6 +34,7 @@ final class TwilioErrors {
     static final int CONCURRENT_REQUESTS = 60212;
     static final int CHANNEL_DISABLED = 60223;
     static final int DELIVERY_BLOCKED = 60605;
+    static final int FRAUD_BLOCKED = 60410;
     static final int AUTHENTICATE = 20003;
     static final int METHOD_NOT_ALLOWED = 20004;
     static final int FORBIDDEN = 20403;
@@ -44,7 +45,7 @@ final class TwilioErrors {
 
     /** /v2 paths whose every part was a well-formed SID: the only ones a message may repeat. */
     private static final Pattern RESOURCE = Pattern.compile(
-            "/Services/VA[0-9a-fA-F]{32}(/Verifications(/VE[0-9a-f]{32})?|/VerificationCheck)?");
+            "/Services/VA[0-9a-fA-F]{32}(?:|/Verifications|/Verifications/VE[0-9a-f]{32}|/VerificationCheck)");
     /** The v1 validator's field names as Twilio's parameters. */
     private static final Map<String, String> PARAMETERS = Map.of("to", "To", "channel", "Channel", "locale", "Locale",
             "clientIp", "DeviceIp", "code", "Code");
@@ -66,7 +67,10 @@ final class TwilioErrors {
             case RateLimited rl -> switch (rl.limit()) {
                 case RECIPIENT_FAILURES -> error(MAX_CHECK_ATTEMPTS, "Max check attempts reached", 429, wait);
                 case RECIPIENT_SENDS, VERIFICATION_SENDS -> error(MAX_SEND_ATTEMPTS, "Max send attempts reached", 429, wait);
-                case CLIENT_CREATES -> error(TOO_MANY_REQUESTS, "Too many requests", 429, wait);
+                case CLIENT_CREATES, API_KEY_CREATES -> error(TOO_MANY_REQUESTS, "Too many requests", 429, wait);
+                // Twilio's Fraud Guard and geo-permission answer
+                case PREFIX_GUARD, COUNTRY_SENDS -> error(FRAUD_BLOCKED,
+                        "Verification delivery attempt blocked by fraud prevention", 429, wait);
             };
             // the channel itself is checked at the edge (60223): what is left is about this recipient
             case ChannelNotAllowed c -> error(DELIVERY_BLOCKED, "Verification delivery attempt blocked: " + e.getMessage(),

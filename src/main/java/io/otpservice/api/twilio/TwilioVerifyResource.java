@@ -34,6 +34,8 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,7 +141,8 @@ public class TwilioVerifyResource {
             target = sid == null ? lifecycle.liveId(byRecipient.recipient(), call.purpose())
                     // both: the sid names it, and To must be its recipient
                     : inService(verificationId(sid), call).map(v -> {
-                        if (!v.recipientHash().equals(recipientHash)) {
+                        if (!MessageDigest.isEqual(v.recipientHash().getBytes(StandardCharsets.US_ASCII),
+                                recipientHash.getBytes(StandardCharsets.US_ASCII))) {
                             throw new VerificationException.NotFound();
                         }
                         return v.id();

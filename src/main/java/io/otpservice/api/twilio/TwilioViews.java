@@ -41,6 +41,10 @@ public class TwilioViews {
                                @JsonProperty("date_created") String dateCreated,
                                @JsonProperty("date_updated") String dateUpdated, Object sna, String url,
                                @JsonIgnore String maskedTo, @JsonIgnore String outcome) {
+        public Verification {
+            lookup = Map.copyOf(lookup);
+            sendCodeAttempts = List.copyOf(sendCodeAttempts);
+        }
     }
 
     @RegisterForReflection
@@ -56,6 +60,9 @@ public class TwilioViews {
                         @JsonProperty("date_updated") String dateUpdated,
                         @JsonProperty("sna_attempts_error_codes") List<Object> snaAttemptsErrorCodes,
                         @JsonIgnore String maskedTo, @JsonIgnore String outcome) {
+        public Check {
+            snaAttemptsErrorCodes = List.copyOf(snaAttemptsErrorCodes);
+        }
     }
 
     /** The Service resource: what we can say of a configured service; the Twilio features we lack are off. */
@@ -75,6 +82,9 @@ public class TwilioViews {
                           @JsonProperty("verify_event_subscription_enabled") boolean verifyEventSubscriptionEnabled,
                           @JsonProperty("date_created") String dateCreated,
                           @JsonProperty("date_updated") String dateUpdated, String url, Map<String, String> links) {
+        public Service {
+            links = Map.copyOf(links);
+        }
     }
 
     /** Who asks, through which service, at which base URL: what every answer repeats. */

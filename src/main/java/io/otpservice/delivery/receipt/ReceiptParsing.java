@@ -3,23 +3,121 @@ package io.otpservice.delivery.receipt;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.handler.codec.http.QueryStringDecoder;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Reading receipt bodies (form or JSON) and making provider texts safe to store. */
+/**
+ * Reading receipt bodies (form or JSON) and making provider texts safe to store. Reading is strict: a
+ * bad percent-escape, bytes that are not UTF-8, malformed Unicode or a name given twice make the
+ * receipt unreadable (400) instead of being guessed at, so the signature check and the reading never
+ * see two different receipts in one request. No message quotes the input.
+ */
 final class ReceiptParsing {
+
+    static final String NOT_A_FORM = "The receipt is not a valid application/x-www-form-urlencoded text.";
 
     private ReceiptParsing() {
     }
 
-    /** An application/x-www-form-urlencoded text (a body or a query) as names and their values. */
+    /**
+     * An application/x-www-form-urlencoded text (a body or a query) as names and their values, in
+     * order: pairs split on '&', '+' is a space, every '%' starts two hex digits of a UTF-8 byte.
+     */
     static Map<String, List<String>> form(String text) {
-        return new QueryStringDecoder(text == null ? "" : text, StandardCharsets.UTF_8, false).parameters();
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (text == null || text.isEmpty()) {
+            return out;
+        }
+        int start = 0;
+        while (start <= text.length()) {
+            int end = text.indexOf('&', start);
+            if (end < 0) {
+                end = text.length();
+            }
+            if (end > start) {
+                int eq = text.indexOf('=', start);
+                boolean hasValue = eq >= 0 && eq < end;
+                String name = decode(text, start, hasValue ? eq : end);
+                String value = hasValue ? decode(text, eq + 1, end) : "";
+                List<String> values = out.computeIfAbsent(name, k -> new ArrayList<>(1));
+                if (!values.isEmpty()) {
+                    throw new ReceiptRejected.Unreadable("The receipt names a field more than once.");
+                }
+                values.add(value);
+            }
+            start = end + 1;
+        }
+        return out;
+    }
+
+    /** One percent-encoded component, strictly. */
+    private static String decode(String text, int from, int to) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(to - from);
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '+') {
+                bytes.write(' ');
+            } else if (c == '%') {
+                int high = i + 1 < to ? hex(text.charAt(i + 1)) : -1;
+                int low = i + 2 < to ? hex(text.charAt(i + 2)) : -1;
+                if (high < 0 || low < 0) {
+                    throw new ReceiptRejected.Unreadable(NOT_A_FORM);
+                }
+                bytes.write(high << 4 | low);
+                i += 2;
+            } else if (c < 0x80) {
+                bytes.write(c);
+            } else {
+                int end = Character.isHighSurrogate(c) && i + 1 < to ? i + 2 : i + 1;
+                bytes.writeBytes(utf8(text.substring(i, end)));
+                i = end - 1;
+            }
+        }
+        return utf8(bytes.toByteArray());
+    }
+
+    /** An ASCII hex digit's value, else -1 (Character.digit would take other scripts' digits too). */
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    }
+
+    /** UTF-8 bytes as text; anything else is unreadable. */
+    static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ReceiptRejected.Unreadable("The receipt is not UTF-8 text.");
+        }
+    }
+
+    /** Text as UTF-8 bytes; malformed Unicode (a lone surrogate) is unreadable. */
+    private static byte[] utf8(String text) {
+        try {
+            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(java.nio.CharBuffer.wrap(text));
+            byte[] out = new byte[encoded.remaining()];
+            encoded.get(out);
+            return out;
+        } catch (CharacterCodingException e) {
+            throw new ReceiptRejected.Unreadable("The receipt is not valid Unicode text.");
+        }
     }
 
     /** The first value of each name. */
@@ -44,7 +142,11 @@ final class ReceiptParsing {
             Map<String, String> out = new HashMap<>();
             node.properties().forEach(e -> {
                 if (e.getValue().isValueNode()) {
-                    out.put(e.getKey(), e.getValue().asText());
+                    String value = e.getValue().asText();
+                    // a lone surrogate (from a JSON escape) is not text that a signature could have covered
+                    utf8(e.getKey());
+                    utf8(value);
+                    out.put(e.getKey(), value);
                 }
             });
             return out;

@@ -31,7 +31,9 @@ public class TwilioReceipts implements ReceiptReader {
 
     @Override
     public Receipt read(IncomingReceipt in) {
+        // both read before the signature is checked, so an unreadable one is a 400 whoever sent it
         Map<String, List<String>> params = form(in.body());
+        Map<String, List<String>> queryParams = form(in.rawQuery());
         String query = in.rawQuery() == null || in.rawQuery().isEmpty() ? "" : "?" + in.rawQuery();
         String url = Callbacks.url(publicUrl, provider()).orElse(in.requestUrl()) + query;
         if (!ReceiptSignatures.twilio(authToken.orElseThrow(ReceiptRejected.BadSignature::new), url, params,
@@ -45,7 +47,7 @@ public class TwilioReceipts implements ReceiptReader {
             case null, default -> Optional.empty();
         };
         String code = first(params, "ErrorCode");
-        return new Receipt(first(form(in.rawQuery()), "ref"), status,
+        return new Receipt(first(queryParams, "ref"), status,
                 code == null ? null : "twilio: error " + digits(code));
     }
 }

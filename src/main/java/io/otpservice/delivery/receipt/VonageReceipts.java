@@ -34,12 +34,20 @@ public class VonageReceipts implements ReceiptReader {
     @Override
     public Receipt read(IncomingReceipt in) {
         Map<String, String> params = new HashMap<>(firstValues(form(in.rawQuery())));
-        params.putAll(isJson(in.contentType()) ? flatJson(json, in.body()) : firstValues(form(in.body())));
+        Map<String, String> body = isJson(in.contentType()) ? flatJson(json, in.body()) : firstValues(form(in.body()));
+        for (String name : body.keySet()) {
+            if (params.containsKey(name)) {
+                throw new ReceiptRejected.Unreadable("The receipt names a field more than once.");
+            }
+        }
+        params.putAll(body);
         String secret = signatureSecret.orElseThrow(ReceiptRejected.BadSignature::new);
+        // no Authorization: the sig field; an Authorization of any other form than a valid Bearer JWT is refused
         String authorization = in.header().apply("Authorization");
-        boolean valid = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? ReceiptSignatures.vonageJwt(secret, authorization.substring(7).trim(), in.body(), Instant.now())
-                : ReceiptSignatures.vonageSig(secret, params, Instant.now());
+        boolean valid = authorization == null
+                ? ReceiptSignatures.vonageSig(secret, params, Instant.now())
+                : authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && ReceiptSignatures.vonageJwt(secret, authorization.substring(7).strip(), in.body(), Instant.now());
         if (!valid) {
             throw new ReceiptRejected.BadSignature();
         }

@@ -45,7 +45,8 @@ class TwilioErrorsTest {
         assertThat(error.code()).isEqualTo(switch (limit) {
             case RECIPIENT_FAILURES -> 60202;
             case RECIPIENT_SENDS, VERIFICATION_SENDS -> 60203;
-            case CLIENT_CREATES -> 20429;
+            case CLIENT_CREATES, API_KEY_CREATES -> 20429;
+            case PREFIX_GUARD, COUNTRY_SENDS -> 60410;
         });
         assertThat(error.details().retryAfterSeconds()).isEqualTo(90);
         assertThat(error.message()).endsWith("; retry in 90 s");

@@ -1,0 +1,111 @@
+package io.otpservice.api;
+
+import io.otpservice.api.twilio.TwilioVerifyResource;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The methods each path of the API takes, read from the JAX-RS annotations of its resources: the
+ * Allow header of every 405 (RFC 9110 §15.5.6; Quarkus REST sends none) and of OPTIONS (where Quarkus
+ * REST would list every method of the class, not of the path). HEAD comes with GET, OPTIONS with
+ * every path. AbuseRegressionTest checks this against the OpenAPI document, so a new resource is not forgotten.
+ */
+@Singleton
+@RegisterForReflection(targets = {VerificationResource.class, DeliveryCallbackResource.class, JwksResource.class,
+        TwilioVerifyResource.class, FraudResource.class})
+public final class AllowedMethods {
+
+    /** Every resource class of the API; AbuseRegressionTest fails when one is missing here. */
+    static final List<Class<?>> RESOURCES = List.of(VerificationResource.class, DeliveryCallbackResource.class,
+            JwksResource.class, TwilioVerifyResource.class, FraudResource.class);
+
+    private record Route(Pattern path, Set<String> methods) {
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+
+    public AllowedMethods() {
+        for (Class<?> resource : RESOURCES) {
+            String base = resource.getAnnotation(Path.class).value();
+            for (Method method : resource.getDeclaredMethods()) {
+                Optional<String> verb = verb(method);
+                if (verb.isEmpty()) {
+                    continue;
+                }
+                Path sub = method.getAnnotation(Path.class);
+                Pattern path = pattern(join(base, sub == null ? "" : sub.value()));
+                Route route = routes.stream().filter(r -> r.path().pattern().equals(path.pattern())).findFirst()
+                        .orElseGet(() -> {
+                            Route fresh = new Route(path, new TreeSet<>(Set.of("OPTIONS")));
+                            routes.add(fresh);
+                            return fresh;
+                        });
+                route.methods().add(verb.get());
+                if (verb.get().equals("GET")) {
+                    route.methods().add("HEAD");
+                }
+            }
+        }
+    }
+
+    /** The methods {@code path} takes, OPTIONS included; empty when no resource has the path. */
+    public Set<String> of(String path) {
+        Set<String> methods = new TreeSet<>();
+        for (Route route : routes) {
+            if (route.path().matcher(path).matches()) {
+                methods.addAll(route.methods());
+            }
+        }
+        return methods;
+    }
+
+    /** The value of an Allow header. */
+    public static String header(Set<String> methods) {
+        return String.join(", ", methods);
+    }
+
+    private static Optional<String> verb(Method method) {
+        for (Annotation annotation : method.getAnnotations()) {
+            HttpMethod http = annotation.annotationType().getAnnotation(HttpMethod.class);
+            if (http != null) {
+                return Optional.of(http.value());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String join(String base, String sub) {
+        String path = "/" + base.replaceAll("^/+|/+$", "") + "/" + sub.replaceAll("^/+|/+$", "");
+        return path.length() > 1 ? path.replaceAll("/+$", "") : path;
+    }
+
+    /** A path template as a regular expression: literal text quoted, each {name} one segment, {name: regex} its regex. */
+    private static Pattern pattern(String template) {
+        StringBuilder regex = new StringBuilder();
+        int last = 0;
+        for (int open = template.indexOf('{'); open >= 0; open = template.indexOf('{', last)) {
+            int close = template.indexOf('}', open);
+            if (close < 0) {
+                throw new IllegalStateException("unclosed path parameter in " + template);
+            }
+            regex.append(Pattern.quote(template.substring(last, open)));
+            String parameter = template.substring(open + 1, close);
+            int colon = parameter.indexOf(':');
+            regex.append(colon < 0 ? "[^/]+" : "(?:" + parameter.substring(colon + 1).strip() + ")");
+            last = close + 1;
+        }
+        regex.append(Pattern.quote(template.substring(last)));
+        return Pattern.compile(regex + "/?");
+    }
+}

@@ -1,0 +1,57 @@
+package io.otpservice.api;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Hands the body that {@link BodyLimit} read (and counted) to Quarkus REST, which would otherwise find
+ * the request already ended and read an empty body. A JSON body must be UTF-8 (RFC 8259 §8.1) without
+ * a NUL byte: Jackson guesses UTF-16 or UTF-32 from zero bytes, so the same bytes would be read one way
+ * here and another way by anything that reads them as UTF-8 (and invalid UTF-32 made it throw an
+ * exception that was no JSON error: a 500).
+ */
+public class BufferedBody {
+
+    @ServerRequestFilter(preMatching = true)
+    public void handOver(ContainerRequestContext request, RoutingContext rc) {
+        Buffer body = rc.get(BodyLimit.BODY);
+        if (body != null) {
+            byte[] bytes = body.getBytes();
+            if (isJson(request.getMediaType()) && !utf8Json(bytes)) {
+                throw new ApiException.InvalidRequest("The body must be JSON encoded as UTF-8.",
+                        List.of(new FieldError("body", "is not UTF-8 JSON text")));
+            }
+            request.setEntityStream(new ByteArrayInputStream(bytes));
+        }
+    }
+
+    /** Strict UTF-8 with no NUL byte (which JSON never has unescaped, and which makes Jackson guess UTF-16/32). */
+    static boolean utf8Json(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return false;
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    private static boolean isJson(MediaType type) {
+        return type != null && ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
+    }
+}

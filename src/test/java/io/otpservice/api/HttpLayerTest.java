@@ -1,0 +1,95 @@
+package io.otpservice.api;
+
+import io.otpservice.support.ApiTest;
+import io.otpservice.support.RawHttp;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the HTTP layer refuses: our own limits answer problems; the cases that Netty or Quarkus refuse
+ * before any route stay bare, exactly as the README's Security section lists them.
+ */
+@QuarkusTest
+class HttpLayerTest extends ApiTest {
+
+    private static final byte[] NO_BODY = new byte[0];
+    private static final String KEYED = "\r\nAuthorization: Bearer " + KEY;
+
+    @Test
+    void ourLimitsOnTheRequestLineAndHeadersAnswerProblems() throws IOException {
+        Map<String, String> before = snapshot();
+        RawHttp.Answer longUri = RawHttp.exchange("GET /v1/verifications/VE" + "0".repeat(32) + "?pad="
+                + "a".repeat(BodyLimit.MAX_URI) + " HTTP/1.1" + KEYED, NO_BODY);
+        assertThat(longUri.isProblem(414, "uri-too-long")).as(longUri.toString()).isTrue();
+        RawHttp.Answer bigHeaders = RawHttp.exchange("GET /.well-known/jwks.json HTTP/1.1\r\nX-Pad: "
+                + "p".repeat(BodyLimit.MAX_HEADER_BYTES), NO_BODY);
+        assertThat(bigHeaders.isProblem(431, "headers-too-large")).as(bigHeaders.toString()).isTrue();
+        // a request target and headers just within our limits are served
+        assertThat(RawHttp.exchange("GET /.well-known/jwks.json?pad=" + "a".repeat(BodyLimit.MAX_URI - 100)
+                + " HTTP/1.1", NO_BODY).status()).isEqualTo(200);
+        assertThat(RawHttp.exchange("GET /.well-known/jwks.json HTTP/1.1\r\nX-Pad: "
+                + "p".repeat(BodyLimit.MAX_HEADER_BYTES - 200), NO_BODY).status()).isEqualTo(200);
+        assertUnchanged(before);
+    }
+
+    @Test
+    void aBodyFramedOtherwiseThanByLengthOrChunksIsRefused() throws IOException {
+        Map<String, String> before = snapshot();
+        byte[] body = "{\"to\":\"nobody@example.com\"}".getBytes(StandardCharsets.US_ASCII);
+        for (String encoding : new String[]{"gzip", "gzip, chunked", "identity"}) {
+            RawHttp.Answer answer = RawHttp.exchange("POST /v1/verifications HTTP/1.1" + KEYED
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: " + encoding, body);
+            assertThat(answer.isProblem(400, "invalid-request")).as(encoding + ": " + answer).isTrue();
+        }
+        assertUnchanged(before);
+    }
+
+    /** Found by the body fuzz targets: zero bytes made Jackson read UTF-16 or UTF-32, invalid UTF-32 was a 500. */
+    @Test
+    void aJsonBodyThatIsNotUtf8IsRefused() throws IOException {
+        Map<String, String> before = snapshot();
+        String create = "POST /v1/verifications HTTP/1.1" + KEYED + "\r\nContent-Type: application/json\r\nContent-Length: ";
+        String json = "{\"to\":\"nobody@example.com\"}";
+        byte[][] bodies = {
+                json.getBytes(StandardCharsets.UTF_16LE), json.getBytes(StandardCharsets.UTF_16BE),
+                json.getBytes(java.nio.charset.Charset.forName("UTF-32BE")),
+                {0, 0, 0, '{', '"', 0, 0, 0, 'c', 'o', 'd', 'e', '"', 0, 0, 0, 0, 0, ':'},
+                {0, ')', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+                {'{', '"', 't', 'o', '"', ':', '"', (byte) 0xc3, '(', '"', '}'}};
+        for (byte[] body : bodies) {
+            RawHttp.Answer answer = RawHttp.exchange(create + body.length, body);
+            assertThat(answer.isProblem(400, "invalid-request")).as(answer.toString()).isTrue();
+        }
+        assertUnchanged(before);
+    }
+
+    /** The bare answers the README lists: refused by Netty or Quarkus before our first route. */
+    @Test
+    void whatTheHttpLayerRefusesBeforeUsStaysBare() throws IOException {
+        Map<String, String> before = snapshot();
+        String create = "POST /v1/verifications HTTP/1.1" + KEYED + "\r\nContent-Type: application/json";
+        byte[] body = "{}".getBytes(StandardCharsets.US_ASCII);
+        assertBare(400, RawHttp.exchange(create + "\r\nContent-Length: abc", body));
+        assertBare(400, RawHttp.exchange(create + "\r\nContent-Length: -2", body));
+        assertBare(400, RawHttp.exchange(create + "\r\nContent-Length: 2\r\nContent-Length: 3", body));
+        assertBare(400, RawHttp.exchange("GET /.well-known/jwks.json HTTP/1.1\r\nNo colon here", NO_BODY));
+        assertBare(400, RawHttp.exchange("GET /.well-known/jwks.json HTTP/1.1\r\nX-Control: a\u0001b", NO_BODY));
+        assertBare(400, RawHttp.exchange("GET /.well-known/jwks.json?a=%zz HTTP/1.1", NO_BODY));
+        assertBare(431, RawHttp.exchange("GET /.well-known/jwks.json HTTP/1.1\r\nX-Pad: " + "p".repeat(21_000), NO_BODY));
+        // a request line over 4 KiB: Netty answers an HTTP/1.0 414 that this client does not parse
+        RawHttp.Answer longLine = RawHttp.exchange("GET /.well-known/jwks.json?" + "a".repeat(5000) + " HTTP/1.1", NO_BODY);
+        assertThat(longLine.body()).startsWith("HTTP/1.0 414 ");
+        assertUnchanged(before);
+    }
+
+    private static void assertBare(int status, RawHttp.Answer answer) {
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
+        assertThat(answer.body()).isEmpty();
+    }
+}
