@@ -412,8 +412,9 @@ final class ClusterRouter implements RedisTopology {
             }
             for (String line : message.lines().toList()) {
                 String text = line.strip();
-                if (text.startsWith("ERR [") && text.indexOf("] ") > 0) {
-                    text = text.substring(text.indexOf("] ") + 2);
+                int close = text.indexOf("] ");
+                if (text.startsWith("ERR [") && close >= 0) {
+                    text = text.substring(close + 2);
                 }
                 boolean moved = text.startsWith("MOVED ");
                 if (!moved && !text.startsWith("ASK ")) {

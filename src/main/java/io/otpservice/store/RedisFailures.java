@@ -7,11 +7,10 @@ import org.jboss.logging.Logger;
 
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * Failed Redis calls: named by cause, counted per cause ({@code otp.redis.errors{cause}}), and logged
@@ -24,9 +23,15 @@ final class RedisFailures {
     static final Duration PERIOD = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger("otp.redis");
     private static final int MAX_TEXT = 200;
-    /** Redis error codes worth a cause of their own (the first word of the error reply). */
-    private static final Set<String> REDIS_CODES = Set.of("CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK", "LOADING",
-            "READONLY", "MASTERDOWN", "BUSY", "OOM", "NOSCRIPT", "NOREPLICAS", "NOAUTH", "WRONGPASS");
+    /** Redis error codes worth a cause of their own (the first word of the error reply), and their tag. */
+    private static final Map<String, String> REDIS_CODES = Map.ofEntries(Map.entry("CLUSTERDOWN", "clusterdown"),
+            Map.entry("TRYAGAIN", "tryagain"), Map.entry("MOVED", "moved"), Map.entry("ASK", "ask"),
+            Map.entry("LOADING", "loading"), Map.entry("READONLY", "readonly"), Map.entry("MASTERDOWN", "masterdown"),
+            Map.entry("BUSY", "busy"), Map.entry("OOM", "oom"), Map.entry("NOSCRIPT", "noscript"),
+            Map.entry("NOREPLICAS", "noreplicas"), Map.entry("NOAUTH", "noauth"), Map.entry("WRONGPASS", "wrongpass"));
+    private static final Pattern REFUSED = Pattern.compile("connection refused", Pattern.CASE_INSENSITIVE);
+    private static final Pattern POOL_FULL = Pattern.compile("wait queue", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CLOSED = Pattern.compile("connection|closed|reset by peer", Pattern.CASE_INSENSITIVE);
 
     private final MeterRegistry meters;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -134,19 +139,17 @@ final class RedisFailures {
             return "no-route";
         }
         String text = text(f);
-        String code = text.split("\\s+", 2)[0];
-        if (REDIS_CODES.contains(code)) {
-            return code.toLowerCase(Locale.ROOT);
+        String code = REDIS_CODES.get(text.split("\\s+", 2)[0]);
+        if (code != null) {
+            return code;
         }
-        String lower = text.toLowerCase(Locale.ROOT);
-        if (lower.contains("connection refused")) {
+        if (REFUSED.matcher(text).find()) {
             return "connection-refused";
         }
-        if (lower.contains("wait queue") || f.getClass().getSimpleName().equals("ConnectionPoolTooBusyException")) {
+        if (POOL_FULL.matcher(text).find() || f.getClass().getSimpleName().equals("ConnectionPoolTooBusyException")) {
             return "pool-full";
         }
-        if (lower.contains("connection") || lower.contains("closed") || lower.contains("reset by peer")
-                || f instanceof ClosedChannelException || f instanceof java.io.IOException) {
+        if (CLOSED.matcher(text).find() || f instanceof ClosedChannelException || f instanceof java.io.IOException) {
             return "connection-closed";
         }
         return f instanceof ErrorType ? "redis-error" : "other";
@@ -164,8 +167,9 @@ final class RedisFailures {
             return f.getClass().getSimpleName();
         }
         String line = message.strip().lines().findFirst().orElse("");
-        if (line.startsWith("ERR [") && line.indexOf("] ") > 0) {
-            line = line.substring(line.indexOf("] ") + 2);
+        int close = line.indexOf("] ");
+        if (line.startsWith("ERR [") && close >= 0) {
+            line = line.substring(close + 2);
         }
         if (!(f instanceof ErrorType) && !line.contains(f.getClass().getSimpleName())
                 && !line.startsWith("Connection")) {

@@ -3,6 +3,7 @@ package io.otpservice.store;
 import io.otpservice.config.OtpConfig;
 import io.quarkus.redis.client.RedisOptionsCustomizer;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -10,7 +11,6 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
-import java.util.Locale;
 
 /**
  * Picks the {@link RedisTopology} from the settings operators already use: {@code quarkus.redis.client-type}
@@ -35,7 +35,7 @@ public class RedisTopologies implements RedisOptionsCustomizer {
     @Produces
     @Singleton
     RedisTopology topology(Vertx vertx, io.vertx.mutiny.redis.client.Redis quarkusClient, OtpConfig config,
-                           @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String type,
+                           @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") RedisClientType type,
                            @ConfigProperty(name = "quarkus.redis.master-name", defaultValue = "mymaster") String master) {
         // creates the Quarkus client if it was not yet, and with it the options this class is handed
         io.vertx.redis.client.Redis client = quarkusClient.getDelegate();
@@ -44,11 +44,13 @@ public class RedisTopologies implements RedisOptionsCustomizer {
             throw new IllegalStateException("the Quarkus Redis client was created without its options customizer");
         }
         var redis = config.redis();
-        return switch (type.toLowerCase(Locale.ROOT)) {
-            case "cluster" -> new ClusterRouter(vertx, built, redis.timeout(), redis.topologyRefresh());
-            case "sentinel" -> new OneMaster(vertx, client, "sentinel", "sentinel-master:" + master,
+        return switch (type) {
+            case CLUSTER -> new ClusterRouter(vertx, built, redis.timeout(), redis.topologyRefresh());
+            case SENTINEL -> new OneMaster(vertx, client, "sentinel", "sentinel-master:" + master,
                     redis.timeout(), redis.topologyRefresh());
-            default -> new OneMaster(vertx, client, type.toLowerCase(Locale.ROOT), hostPort(built.getEndpoint()),
+            case STANDALONE -> new OneMaster(vertx, client, "standalone", hostPort(built.getEndpoint()),
+                    redis.timeout(), redis.topologyRefresh());
+            case REPLICATION -> new OneMaster(vertx, client, "replication", hostPort(built.getEndpoint()),
                     redis.timeout(), redis.topologyRefresh());
         };
     }

@@ -35,5 +35,8 @@ public interface RedisTopology {
     void close();
 
     record State(boolean up, Map<String, Object> data) {
+        public State {
+            data = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data));
+        }
     }
 }
