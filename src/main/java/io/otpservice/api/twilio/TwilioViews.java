@@ -61,7 +61,7 @@ public class TwilioViews {
                         @JsonProperty("sna_attempts_error_codes") List<Object> snaAttemptsErrorCodes,
                         @JsonIgnore String maskedTo, @JsonIgnore String outcome) {
         public Check {
-            snaAttemptsErrorCodes = List.copyOf(snaAttemptsErrorCodes);
+            snaAttemptsErrorCodes = snaAttemptsErrorCodes == null ? null : List.copyOf(snaAttemptsErrorCodes);
         }
     }
 
