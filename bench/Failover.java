@@ -65,7 +65,8 @@ public class Failover {
                 .filter(tag -> { int s = Slots.of(tag); return s >= r[0] && s <= r[1]; }).limit(16)
                 .map(tag -> "VE" + tag + "0".repeat(27) + "1").toList()));
 
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1) // as wrk and most backends
+                .connectTimeout(Duration.ofSeconds(5)).build();
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         long warmEnd = System.currentTimeMillis() + warmup;
         var running = new java.util.concurrent.atomic.AtomicBoolean(true);

@@ -32,7 +32,9 @@ public final class ShardLoad implements AutoCloseable {
     private final URI base;
     private final Map<String, List<String>> idsByShard;
     private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 as most backends call it over plain http (the JDK client would otherwise try an h2c upgrade)
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running = true;
 
