@@ -3,11 +3,6 @@ package io.otpservice.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
-import org.hibernate.validator.constraints.time.DurationMax;
-import org.hibernate.validator.constraints.time.DurationMin;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The whole configuration of otp-service (SPEC section 13). Ranges are checked by Hibernate
- * Validator at start; the checks that need parsing live in {@link Settings}.
+ * The whole configuration of otp-service (SPEC section 13). Ranges and forms are checked at start by
+ * {@link ConfigChecks}, the checks that need parsing by {@link Settings}.
  */
 @ConfigMapping(prefix = "otp")
 public interface OtpConfig {
@@ -42,22 +37,18 @@ public interface OtpConfig {
 
     /** Code length of the default purpose (4–10). */
     @WithDefault("6")
-    @Min(4) @Max(10)
     int codeLength();
 
     /** Life of a verification (1 min – 24 h). */
     @WithDefault("10m")
-    @DurationMin(minutes = 1) @DurationMax(hours = 24)
     Duration ttl();
 
     /** Checks allowed per verification (1–20). */
     @WithDefault("5")
-    @Min(1) @Max(20)
     int maxAttempts();
 
     /** Sends allowed per verification, the first included (1–10). */
     @WithDefault("5")
-    @Min(1) @Max(10)
     int maxSends();
 
     /** Named policies over the defaults above; {@code default} always exists. */
@@ -89,53 +80,47 @@ public interface OtpConfig {
      * delivery receipts under it, and Twilio signatures are checked against it.
      */
     @WithName("public-url")
-    Optional<@Pattern(regexp = "^https?://[^\\s?#]+[^/\\s?#]$", message = "must be an http(s) URL without a trailing slash, query or fragment") String> publicUrl();
+    Optional<String> publicUrl();
 
     interface ApiKey {
         /** SHA-256 of the key, 64 hex digits. */
-        @Pattern(regexp = "^[0-9a-fA-F]{64}$", message = "must be the SHA-256 of the key as 64 hex digits")
         String hash();
 
         /** verify:send, verify:check, verify:read, verify:cancel, client-ip. */
-        List<@Pattern(regexp = "^(verify:send|verify:check|verify:read|verify:cancel|client-ip)$",
-                message = "must be one of verify:send, verify:check, verify:read, verify:cancel, client-ip") String> scopes();
+        List<String> scopes();
     }
 
     interface Purpose {
         /** Overrides {@code otp.ttl}. */
-        Optional<@DurationMin(minutes = 1) @DurationMax(hours = 24) Duration> ttl();
+        Optional<Duration> ttl();
 
         /** Overrides {@code otp.code-length}. */
-        Optional<@Min(4) @Max(10) Integer> codeLength();
+        Optional<Integer> codeLength();
 
         /** Overrides {@code otp.max-attempts}. */
-        Optional<@Min(1) @Max(20) Integer> maxAttempts();
+        Optional<Integer> maxAttempts();
 
         /** Overrides {@code otp.max-sends}. */
-        Optional<@Min(1) @Max(10) Integer> maxSends();
+        Optional<Integer> maxSends();
     }
 
     interface Resend {
         /** Wait after the first send; doubles with each resend. */
         @WithDefault("30s")
-        @DurationMin(seconds = 0) @DurationMax(hours = 1)
         Duration cooldown();
     }
 
     interface Limits {
         /** Sends per recipient, as windows. */
         @WithDefault("5/15m,20/24h")
-        @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE)
         String recipientSends();
 
         /** Failed checks per recipient across verifications. */
         @WithDefault("20/24h")
-        @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE)
         String recipientFailures();
 
         /** Creates per client IP address (IPv6: per /64). */
         @WithDefault("30/1h")
-        @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE)
         String clientCreates();
     }
 
@@ -146,11 +131,11 @@ public interface OtpConfig {
 
         /** ISO 3166 region codes that may receive SMS; empty means all. */
         @WithName("allowed-countries")
-        Optional<List<@Pattern(regexp = "^[A-Za-z]{2}$", message = "must be ISO 3166 alpha-2 codes such as US,DE") String>> allowedCountries();
+        Optional<List<String>> allowedCountries();
 
         /** Providers in the order they are tried. */
         @WithDefault("log")
-        List<@Pattern(regexp = "^(twilio|vonage|webhook|log)$", message = "must be twilio, vonage, webhook or log") String> providers();
+        List<String> providers();
 
         Twilio twilio();
 
@@ -171,7 +156,6 @@ public interface OtpConfig {
         Optional<String> messagingServiceSid();
 
         @WithDefault("https://api.twilio.com")
-        @Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL")
         String baseUrl();
     }
 
@@ -188,13 +172,12 @@ public interface OtpConfig {
         Optional<String> signatureSecret();
 
         @WithDefault("https://rest.nexmo.com")
-        @Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL")
         String baseUrl();
     }
 
     /** A generic HTTP endpoint that sends the SMS: JSON, HMAC-SHA256 signed. */
     interface Webhook {
-        Optional<@Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL") String> url();
+        Optional<String> url();
 
         /** Signs requests and receipts; at least 32 characters. */
         Optional<String> secret();
@@ -202,7 +185,7 @@ public interface OtpConfig {
 
     interface Webotp {
         /** The origin's domain, e.g. example.com. */
-        Optional<@Pattern(regexp = "^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$", message = "must be a host name such as example.com") String> domain();
+        Optional<String> domain();
     }
 
     interface Templates {
@@ -217,7 +200,6 @@ public interface OtpConfig {
 
         /** smtp or log. */
         @WithDefault("log")
-        @Pattern(regexp = "^(smtp|log)$", message = "must be smtp or log")
         String provider();
 
         /** Sender address of the e-mails. */
@@ -228,7 +210,6 @@ public interface OtpConfig {
     interface Redis {
         /** A Redis call that takes longer fails the request with 503 unavailable. */
         @WithDefault("2s")
-        @DurationMin(millis = 10) @DurationMax(minutes = 1)
         Duration timeout();
     }
 
@@ -243,7 +224,6 @@ public interface OtpConfig {
 
         /** Life of a token (at most 24 h). */
         @WithDefault("15m")
-        @DurationMin(seconds = 10) @DurationMax(hours = 24)
         Duration ttl();
 
         /** EC P-256 private key, PKCS#8 PEM; required outside dev and test. */
@@ -262,14 +242,12 @@ public interface OtpConfig {
          * else the JDK's; jdk: always the JDK's; native: the native one or no start.
          */
         @WithDefault("auto")
-        @Pattern(regexp = "^(auto|jdk|native)$", message = "must be auto, jdk or native")
         String provider();
     }
 
     interface Idempotency {
         /** How long an Idempotency-Key remembers its first response. */
         @WithDefault("24h")
-        @DurationMin(minutes = 1) @DurationMax(days = 7)
         Duration ttl();
     }
 }
