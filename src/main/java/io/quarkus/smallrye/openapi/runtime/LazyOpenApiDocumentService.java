@@ -1,6 +1,7 @@
 package io.quarkus.smallrye.openapi.runtime;
 
 import io.quarkus.arc.Unremovable;
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 import io.quarkus.smallrye.openapi.runtime.filter.AutoSecurityFilter;
 import io.smallrye.openapi.runtime.io.Format;
@@ -20,8 +21,11 @@ import java.util.Map;
  * SnakeYAML) that nothing else needs. The document is made at build time and no filter of ours runs
  * at run time, so deferring changes nothing of what is served. It lives in Quarkus' package because
  * the method it defers is package-private there; it replaces the stock bean as an alternative, so a
- * Quarkus upgrade that changes that method shows up as a compile error here.
+ * Quarkus upgrade that changes that method shows up as a compile error here. Packaged (prod) builds
+ * only: there every jar shares one class loader, which a package-private override needs; in dev and
+ * test mode Quarkus loads the application apart from the extensions, and the stock service runs.
  */
+@IfBuildProfile("prod")
 @Alternative
 @Unremovable // looked up programmatically by the recorder: ArC would drop it as unused
 @Priority(1)
