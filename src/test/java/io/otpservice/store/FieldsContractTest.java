@@ -45,7 +45,7 @@ class FieldsContractTest extends ApiTest {
         while (entry.find()) {
             lua.put(entry.group(1), entry.group(2));
         }
-        assertThat(java).hasSize(28);
+        assertThat(java).hasSize(29);
         assertThat(lua).isEqualTo(java);
         assertThat(java.values()).doesNotHaveDuplicates();
     }
