@@ -30,10 +30,50 @@ service_env() {
   export OTP_TOKEN_SIGNING_KEY=$(cat "$work/key.pem")
   export OTP_API_KEYS_BENCH_HASH=$(printf %s bench-key | sha256sum | cut -d' ' -f1)
   export OTP_API_KEYS_BENCH_SCOPES=verify:send,verify:check,verify:read,verify:cancel,client-ip
-  export QUARKUS_LOG_LEVEL=WARN
+  # the log stays at its production level: the request log writes a line per request, to $work/*.log
 }
 
-# starts the fast-jar with this config and 1000 test recipients load0..999@example.com (code 123456);
+# The JVM flags of the image (JAVA_OPTS_BASE in src/main/docker/Dockerfile.jvm), its /deployments
+# being target/quarkus-app here; the bench adds -Xmx128m. Also exports the image's MALLOC_ARENA_MAX.
+image_java_opts() {
+  local line
+  line=$(sed -n 's/^ENV JAVA_OPTS_BASE="\([^"]*\)".*/\1/p' src/main/docker/Dockerfile.jvm)
+  [ -n "$line" ] || { echo "no JAVA_OPTS_BASE in src/main/docker/Dockerfile.jvm" >&2; exit 1; }
+  echo "${line//\/deployments/$PWD/target/quarkus-app}"
+}
+export MALLOC_ARENA_MAX=$(sed -n 's/^ *MALLOC_ARENA_MAX=\([0-9]*\).*/\1/p' src/main/docker/Dockerfile.jvm)
+
+# A training run for the JDK AOT cache: starts jar $2 with -XX:AOTCacheOutput=$3 and the options after
+# it, waits for $4 (a path) to answer, calls the function $5 with the base URL and management URL a few
+# dozen times, stops it; the JVM writes the cache as it exits.
+train_cache() {
+  local name=$1 jar=$2 out=$3 probe=$4 traffic=$5; shift 5
+  local port mport pid
+  port=$(free_port); mport=$(free_port)
+  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport "$JAVA" "$@" -XX:AOTCacheOutput="$out" \
+    -jar "$jar" >"$work/train-$name.log" 2>&1 &
+  pid=$!
+  until curl -fs -o /dev/null "http://127.0.0.1:$port$probe"; do
+    kill -0 "$pid" 2>/dev/null || { echo "the training run did not start:" >&2; tail -20 "$work/train-$name.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  for i in $(seq 50); do "$traffic" "http://127.0.0.1:$port" "http://127.0.0.1:$mport" "$i"; done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  [ -s "$out" ] || { echo "no AOT cache was written; see $work/train-$name.log" >&2; exit 1; }
+}
+
+# one round of the service's training traffic: a create, its right check, readiness
+otp_traffic() {
+  local id
+  id=$(curl -s -X POST "$1/v1/verifications" -H 'Authorization: Bearer bench-key' \
+    -H 'Content-Type: application/json' -d "{\"to\":\"+15005550006\",\"session\":\"s$3\",\"clientIp\":\"10.0.0.$3\"}" \
+    | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+  curl -s -o /dev/null -X POST "$1/v1/verifications/$id/check" -H 'Authorization: Bearer bench-key' \
+    -H 'Content-Type: application/json' -d '{"code":"123456"}'
+  curl -s -o /dev/null "$2/q/health/ready"
+}
+
+# starts the packaged service with this config and 1000 test recipients load0..999@example.com (code 123456);
 # extra arguments go to java before -jar. Sets port, base (its URL), management (its management URL),
 # app (its pid) and app_log ($work/$APP_NAME.log, APP_NAME defaulting to app).
 start_service() {

@@ -7,12 +7,19 @@
 #   bench/startup.sh            (builds both jars first when missing)
 # Needs: JDK 25 (JAVA_HOME), redis-server and redis-cli on PATH, curl, python3.
 RUNS=${RUNS:-5}
-JVM_OPTS=${JVM_OPTS:--Xmx128m -Xms32m -XX:MarkStackSize=256k -XX:TrimNativeHeapInterval=3000}
 source "$(dirname "$0")/lib.sh"
-[ -f bench/empty-app/target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q -f bench/empty-app/pom.xml package -DskipTests
+# the image's flags (Dockerfile.jvm) at a 128 MiB heap, for both applications
+JVM_OPTS=${JVM_OPTS:-$(image_java_opts) -Xmx128m}
+# the empty application is packaged like the service (aot-jar or fast-jar), so both are cached alike
+JAR_TYPE=$(sed -n 's/^quarkus.package.jar.type=//p' src/main/resources/application.properties)
+JAR_TYPE=${JAR_TYPE:-fast-jar}
+if [ ! -f bench/empty-app/target/quarkus-app/quarkus-run.jar ] || [ "$(cat bench/empty-app/target/jar-type 2>/dev/null)" != "$JAR_TYPE" ]; then
+  ./mvnw -B -q -f bench/empty-app/pom.xml package -DskipTests -Dquarkus.package.jar.type="$JAR_TYPE"
+  echo "$JAR_TYPE" > bench/empty-app/target/jar-type
+fi
 start_redis
 service_env
-export OTP_TEST_RECIPIENTS=+15005550006:123456 MALLOC_ARENA_MAX=2
+export OTP_TEST_RECIPIENTS=+15005550006:123456
 
 OTP_JAR=target/quarkus-app/quarkus-run.jar
 EMPTY_JAR=bench/empty-app/target/quarkus-app/quarkus-run.jar
@@ -38,32 +45,13 @@ start_once() {
   echo "$(( (t1 - t0) / 1000000 )) $rss"
 }
 
-# training run of app $1: start with -XX:AOTCacheOutput, serve some traffic, stop; the JVM writes the cache
+empty_traffic() { curl -s -o /dev/null "$1/hello"; curl -s -o /dev/null "$1/ping"; }
+# training run of app $1 with the bench's flags; the JVM writes $work/$1.aot
 train() {
-  local name=$1 port mport pid
-  port=$(free_port); mport=$(free_port)
+  local traffic=otp_traffic
+  [ "$1" = empty ] && traffic=empty_traffic
   # shellcheck disable=SC2086
-  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport "$JAVA" $JVM_OPTS -XX:AOTCacheOutput="$work/$name.aot" \
-    -jar "${jar[$name]}" >"$work/train-$name.log" 2>&1 &
-  pid=$!
-  until curl -fs -o /dev/null "http://127.0.0.1:$port${probe[$name]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "the training run did not start:" >&2; tail -20 "$work/train-$name.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  for i in $(seq 50); do
-    if [ "$name" = otp ]; then
-      id=$(curl -s -X POST "http://127.0.0.1:$port/v1/verifications" -H 'Authorization: Bearer bench-key' \
-        -H 'Content-Type: application/json' -d "{\"to\":\"+15005550006\",\"session\":\"s$i\",\"clientIp\":\"10.0.0.$i\"}" \
-        | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
-      curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/verifications/$id/check" -H 'Authorization: Bearer bench-key' \
-        -H 'Content-Type: application/json' -d '{"code":"123456"}'
-      curl -s -o /dev/null "http://127.0.0.1:$mport/q/health/ready"
-    else
-      curl -s -o /dev/null "http://127.0.0.1:$port/hello"; curl -s -o /dev/null "http://127.0.0.1:$port/ping"
-    fi
-  done
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  [ -s "$work/$name.aot" ] || { echo "no AOT cache was written; see $work/train-$name.log" >&2; exit 1; }
+  train_cache "$1" "${jar[$1]}" "$work/$1.aot" "${probe[$1]}" "$traffic" $JVM_OPTS
 }
 
 results=$work/startup.txt
@@ -77,8 +65,8 @@ series() { # label, extra options for otp, extra options for empty
   done
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $("$JAVA" -version 2>&1 | head -1); java $JVM_OPTS"
-series fast-jar "" ""
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg); $("$JAVA" -version 2>&1 | head -1); $JAR_TYPE; java $JVM_OPTS"
+series no-cache "" ""
 train otp; train empty
 series aot-cache "-XX:AOTCache=$work/otp.aot" "-XX:AOTCache=$work/empty.aot"
 python3 - "$results" <<'PY'
@@ -88,7 +76,7 @@ for line in open(sys.argv[1]):
     label, app, ms, rss = line.split()
     rows.setdefault((label, app), []).append((int(ms), int(rss)))
 print(f'{"start-up to the first answer":30} {"otp ms":>7} {"empty ms":>9} {"ratio":>6} {"otp RSS":>8}  target ≤ 1.5x')
-for label in ("fast-jar", "aot-cache"):
+for label in ("no-cache", "aot-cache"):
     otp = statistics.median(r[0] for r in rows[(label, "otp")])
     empty = statistics.median(r[0] for r in rows[(label, "empty")])
     rss = statistics.median(r[1] for r in rows[(label, "otp")])

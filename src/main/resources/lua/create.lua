@@ -72,7 +72,8 @@ if replaced then finish(replaced, 'canceled', now) end
 
 local ttl = tonumber(ARGV[6])
 local v = KEYS[4]
-redis.call('HSET', v, F.id, ARGV[1], F.status, 'pending', F.sealed_recipient, ARGV[11],
+-- the sealed recipient in fields of at most 64 bytes: a longer value makes Redis store the hash three times larger
+redis.call('HSET', v, F.id, ARGV[1], F.status, 'pending', F.sealed_recipient, string.sub(ARGV[11], 1, 64),
   F.masked_recipient, ARGV[12], F.channel, ARGV[13], F.purpose, ARGV[14], F.locale, ARGV[15],
   F.recipient_hash, ARGV[16], F.code_hash, ARGV[10], F.created_at, num(now), F.expires_at, num(now + ttl),
   F.updated_at, num(now), F.send_times, '0',
@@ -80,6 +81,7 @@ redis.call('HSET', v, F.id, ARGV[1], F.status, 'pending', F.sealed_recipient, AR
   F.next_resend_at, num(now + tonumber(ARGV[9])), F.code_length, ARGV[17], F.country, ARGV[18],
   F.delivery_status, test and 'sent' or 'queued', F.delivery_provider, test and 'test-recipient' or '',
   F.delivery_attempts, '0')
+if #ARGV[11] > 64 then redis.call('HSET', v, F.sealed_recipient_rest, string.sub(ARGV[11], 65)) end
 if ARGV[2] ~= '' then redis.call('HSET', v, F.session_hash, ARGV[2]) end
 if test then redis.call('HSET', v, F.test_recipient, '1') end
 if ARGV[24] ~= '' then redis.call('HSET', v, F.prefix, ARGV[24]) end

@@ -4,7 +4,7 @@
 -- The Lua half of the Lua/Java contract: hash fields (io.otpservice.store.Fields: FOO_BAR is
 -- F.foo_bar) and key names (io.otpservice.store.Keys). FieldsContractTest proves they agree.
 local F = {
-  id = 'id', status = 'st', sealed_recipient = 'rc', masked_recipient = 'mk', channel = 'ch',
+  id = 'id', status = 'st', sealed_recipient = 'rc', sealed_recipient_rest = 'r2', masked_recipient = 'mk', channel = 'ch',
   purpose = 'pu', locale = 'lo', recipient_hash = 'rh', session_hash = 'ss', test_recipient = 't',
   code_length = 'cl', country = 'co', code_hash = 'h1', previous_code_hash = 'h0',
   restore_code_hash = 'hp', restore_next_resend = 'np', created_at = 'ca', expires_at = 'ea',

@@ -22,6 +22,14 @@ public final class RecipientCipher {
 
     private final List<SecretKeySpec> keys;
     private final CodeGenerator random;
+    /** Cipher.getInstance looks the provider up each time (a visible share of a create in JFR); one per thread, re-initialised per use. */
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    });
 
     public RecipientCipher(Hasher hasher, CodeGenerator random) {
         List<SecretKeySpec> derived = new ArrayList<>();
@@ -36,7 +44,7 @@ public final class RecipientCipher {
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, keys.getFirst(), new GCMParameterSpec(TAG_BITS, iv));
             byte[] sealed = cipher.doFinal(recipient.getBytes(StandardCharsets.UTF_8));
             byte[] out = Arrays.copyOf(iv, IV_BYTES + sealed.length);
@@ -51,7 +59,7 @@ public final class RecipientCipher {
         byte[] in = Base64.getDecoder().decode(sealed);
         for (SecretKeySpec key : keys) {
             try {
-                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                Cipher cipher = CIPHERS.get();
                 cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
                 return new String(cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8);
             } catch (GeneralSecurityException e) {

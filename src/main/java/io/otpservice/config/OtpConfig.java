@@ -3,13 +3,6 @@ package io.otpservice.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
-import org.hibernate.validator.constraints.time.DurationMax;
-import org.hibernate.validator.constraints.time.DurationMin;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The whole configuration of otp-service (SPEC section 13). Ranges are checked by Hibernate
- * Validator at start; the checks that need parsing live in {@link Settings}.
+ * The whole configuration of otp-service (SPEC section 13). Ranges and forms are checked at start by
+ * {@link ConfigChecks}, the checks that need parsing by {@link Settings}.
  */
 @ConfigMapping(prefix = "otp")
 public interface OtpConfig {
@@ -47,22 +40,18 @@ public interface OtpConfig {
 
     /** Code length of the default purpose (4–10). */
     @WithDefault("6")
-    @Min(4) @Max(10)
     int codeLength();
 
     /** Life of a verification (1 min – 24 h). */
     @WithDefault("10m")
-    @DurationMin(minutes = 1) @DurationMax(hours = 24)
     Duration ttl();
 
     /** Checks allowed per verification (1–20). */
     @WithDefault("5")
-    @Min(1) @Max(20)
     int maxAttempts();
 
     /** Sends allowed per verification, the first included (1–10). */
     @WithDefault("5")
-    @Min(1) @Max(10)
     int maxSends();
 
     /** Named policies over the defaults above; {@code default} always exists. */
@@ -101,59 +90,53 @@ public interface OtpConfig {
      * delivery receipts under it, and Twilio signatures are checked against it.
      */
     @WithName("public-url")
-    Optional<@Pattern(regexp = "^https?://[^\\s?#]+[^/\\s?#]$", message = "must be an http(s) URL without a trailing slash, query or fragment") String> publicUrl();
+    Optional<String> publicUrl();
 
     interface ApiKey {
         /** SHA-256 of the key, 64 hex digits. */
-        @Pattern(regexp = "^[0-9a-fA-F]{64}$", message = "must be the SHA-256 of the key as 64 hex digits")
         String hash();
 
         /** verify:send, verify:check, verify:read, verify:cancel, verify:approve (/v2 only), client-ip, fraud:admin. */
-        List<@Pattern(regexp = "^(verify:send|verify:check|verify:read|verify:cancel|verify:approve|client-ip|fraud:admin)$",
-                message = "must be one of verify:send, verify:check, verify:read, verify:cancel, verify:approve, client-ip, fraud:admin") String> scopes();
+        List<String> scopes();
 
         /** The Twilio account SID this key answers to on /v2 (HTTP Basic user); without it the key has no /v2. */
-        Optional<@Pattern(regexp = "^AC[0-9a-fA-F]{32}$", message = "must be a Twilio account SID: AC and 32 hex digits") String> twilioAccountSid();
+        Optional<String> twilioAccountSid();
 
         /** Create windows of this key (a tenant's budget), e.g. 1000/1h,10000/1d; none when unset. */
-        Optional<@Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE) String> creates();
+        Optional<String> creates();
     }
 
     interface Purpose {
         /** Overrides {@code otp.ttl}. */
-        Optional<@DurationMin(minutes = 1) @DurationMax(hours = 24) Duration> ttl();
+        Optional<Duration> ttl();
 
         /** Overrides {@code otp.code-length}. */
-        Optional<@Min(4) @Max(10) Integer> codeLength();
+        Optional<Integer> codeLength();
 
         /** Overrides {@code otp.max-attempts}. */
-        Optional<@Min(1) @Max(20) Integer> maxAttempts();
+        Optional<Integer> maxAttempts();
 
         /** Overrides {@code otp.max-sends}. */
-        Optional<@Min(1) @Max(10) Integer> maxSends();
+        Optional<Integer> maxSends();
     }
 
     interface Resend {
         /** Wait after the first send; doubles with each resend. */
         @WithDefault("30s")
-        @DurationMin(seconds = 0) @DurationMax(hours = 1)
         Duration cooldown();
     }
 
     interface Limits {
         /** Sends per recipient, as windows. */
         @WithDefault("5/15m,20/24h")
-        @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE)
         String recipientSends();
 
         /** Failed checks per recipient across verifications. */
         @WithDefault("20/24h")
-        @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE)
         String recipientFailures();
 
         /** Creates per client IP address (IPv6: per /64). */
         @WithDefault("30/1h")
-        @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE)
         String clientCreates();
     }
 
@@ -164,7 +147,7 @@ public interface OtpConfig {
 
         /** ISO 3166 region codes that may receive SMS; empty means all. */
         @WithName("allowed-countries")
-        Optional<List<@Pattern(regexp = "^[A-Za-z]{2}$", message = "must be ISO 3166 alpha-2 codes such as US,DE") String>> allowedCountries();
+        Optional<List<String>> allowedCountries();
 
         /**
          * libphonenumber number types that never get an SMS (premium-rate and the like: the ranges SMS
@@ -172,11 +155,11 @@ public interface OtpConfig {
          */
         @WithName("blocked-number-types")
         @WithDefault("PREMIUM_RATE,SHARED_COST,UAN,VOICEMAIL,PAGER")
-        List<@Pattern(regexp = NUMBER_TYPES, message = NUMBER_TYPES_MESSAGE) String> blockedNumberTypes();
+        List<String> blockedNumberTypes();
 
         /** Providers in the order they are tried. */
         @WithDefault("log")
-        List<@Pattern(regexp = "^(twilio|vonage|webhook|log)$", message = "must be twilio, vonage, webhook or log") String> providers();
+        List<String> providers();
 
         Twilio twilio();
 
@@ -197,7 +180,6 @@ public interface OtpConfig {
         Optional<String> messagingServiceSid();
 
         @WithDefault("https://api.twilio.com")
-        @Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL")
         String baseUrl();
     }
 
@@ -214,13 +196,12 @@ public interface OtpConfig {
         Optional<String> signatureSecret();
 
         @WithDefault("https://rest.nexmo.com")
-        @Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL")
         String baseUrl();
     }
 
     /** A generic HTTP endpoint that sends the SMS: JSON, HMAC-SHA256 signed. */
     interface Webhook {
-        Optional<@Pattern(regexp = "^https?://\\S+$", message = "must be an http(s) URL") String> url();
+        Optional<String> url();
 
         /** Signs requests and receipts; at least 32 characters. */
         Optional<String> secret();
@@ -228,7 +209,7 @@ public interface OtpConfig {
 
     interface Webotp {
         /** The origin's domain, e.g. example.com. */
-        Optional<@Pattern(regexp = "^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$", message = "must be a host name such as example.com") String> domain();
+        Optional<String> domain();
     }
 
     interface Templates {
@@ -243,7 +224,6 @@ public interface OtpConfig {
 
         /** smtp or log. */
         @WithDefault("log")
-        @Pattern(regexp = "^(smtp|log)$", message = "must be smtp or log")
         String provider();
 
         /** Sender address of the e-mails. */
@@ -254,7 +234,6 @@ public interface OtpConfig {
     interface Redis {
         /** A Redis call that takes longer fails the request with 503 unavailable. */
         @WithDefault("2s")
-        @DurationMin(millis = 10) @DurationMax(minutes = 1)
         Duration timeout();
 
         /**
@@ -263,12 +242,10 @@ public interface OtpConfig {
          * than {@code timeout}.
          */
         @WithDefault("500ms")
-        @DurationMin(millis = 1) @DurationMax(seconds = 30)
         Duration replicaAckTimeout();
 
         /** How often the Redis Cluster slot map and each master's replicas are read again. */
         @WithDefault("1s")
-        @DurationMin(millis = 100) @DurationMax(minutes = 1)
         Duration topologyRefresh();
     }
 
@@ -283,7 +260,6 @@ public interface OtpConfig {
 
         /** Life of a token (at most 24 h). */
         @WithDefault("15m")
-        @DurationMin(seconds = 10) @DurationMax(hours = 24)
         Duration ttl();
 
         /** EC P-256 private key, PKCS#8 PEM; required outside dev and test. */
@@ -302,7 +278,6 @@ public interface OtpConfig {
          * else the JDK's; jdk: always the JDK's; native: the native one or no start.
          */
         @WithDefault("auto")
-        @Pattern(regexp = "^(auto|jdk|native)$", message = "must be auto, jdk or native")
         String provider();
     }
 
@@ -324,7 +299,6 @@ public interface OtpConfig {
     interface Idempotency {
         /** How long an Idempotency-Key remembers its first response. */
         @WithDefault("24h")
-        @DurationMin(minutes = 1) @DurationMax(days = 7)
         Duration ttl();
     }
 
@@ -338,11 +312,11 @@ public interface OtpConfig {
          * {@code default} for every country without its own; none when unset.
          */
         @WithName("country-sends")
-        Map<String, @Pattern(regexp = WINDOWS, message = WINDOWS_MESSAGE) String> countrySends();
+        Map<String, String> countrySends();
 
         /** E.164 numbers or prefixes of them (+4420) that no fraud rule blocks and none counts. */
         @WithName("safe-list")
-        Optional<List<@Pattern(regexp = "^\\+[0-9]{1,15}$", message = "must be E.164 numbers or prefixes such as +4420") String>> safeList();
+        Optional<List<String>> safeList();
     }
 
     /**
@@ -355,27 +329,22 @@ public interface OtpConfig {
 
         /** A prefix is the country calling code plus this many leading national digits. */
         @WithDefault("3")
-        @Min(1) @Max(6)
         int prefixDigits();
 
         /** Sends and approvals are counted over this sliding window. */
         @WithDefault("1h")
-        @DurationMin(minutes = 1) @DurationMax(days = 7)
         Duration window();
 
         /** No judgement below this many sends to the prefix in the window. */
         @WithDefault("50")
-        @Min(1) @Max(1_000_000)
         int minSends();
 
         /** Approvals over sends under this blocks the prefix (0 never blocks). */
         @WithDefault("0.1")
-        @DecimalMin("0") @DecimalMax("1")
         double minConversion();
 
         /** How long a blocked prefix stays blocked (unless its conversion recovers or an operator lifts it). */
         @WithDefault("1h")
-        @DurationMin(seconds = 1) @DurationMax(days = 7)
         Duration blockFor();
     }
 }

@@ -19,7 +19,7 @@ import java.util.Optional;
  * prints as one plain line and exits.
  */
 @Singleton
-@Startup
+@Startup(0) // first: no other bean should meet a value out of its range
 public final class Settings {
 
     public static final String DEFAULT_PURPOSE = "default";
@@ -30,6 +30,7 @@ public final class Settings {
     private final Map<String, Policy> policies;
 
     public Settings(OtpConfig config) {
+        ConfigChecks.check(config);
         this.config = config;
         this.hmacSecrets = parseSecrets(config.hmacSecrets());
         this.policies = policies(config);

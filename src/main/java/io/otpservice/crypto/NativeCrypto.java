@@ -7,6 +7,9 @@ import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import org.jboss.logging.Logger;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.Provider;
 import java.security.Security;
 import java.util.Optional;
@@ -17,6 +20,12 @@ import java.util.Optional;
  * linux-x86_64 and linux-aarch64 JVMs; anywhere else (another OS or CPU, a native image, a library that
  * fails its self-test) the JDK's providers stay, with one line saying so. Tokens and HMACs are the
  * same bytes either way: only the speed differs.
+ * <p>
+ * The provider's own loader copies its 9.6 MB JNI library out of its signed jar at every start, and the
+ * JDK checks the SHA-256 of every byte as it reads, in code not yet compiled: a quarter of the start-up's
+ * CPU (JFR). The build therefore also unpacks the library to {@code lib/native} beside the jars; when
+ * {@code java.library.path} names that directory (the image and the bench set it) the provider loads it
+ * from there instead.
  */
 @Singleton
 @Startup(1)
@@ -24,6 +33,9 @@ public final class NativeCrypto {
 
     private static final Logger LOG = Logger.getLogger(NativeCrypto.class);
     private static final String ACCP = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
+    private static final String LIBRARY = "amazonCorrettoCryptoProvider";
+    /** The provider's switch to load its library from java.library.path instead of its jar. */
+    private static final String EXTERNAL_LIB = "com.amazon.corretto.crypto.provider.useExternalLib";
 
     private final Optional<Provider> installed;
 
@@ -51,6 +63,9 @@ public final class NativeCrypto {
         if (existing != null) {
             return Optional.of(existing);
         }
+        if (System.getProperty(EXTERNAL_LIB) == null && onLibraryPath()) {
+            System.setProperty(EXTERNAL_LIB, "true"); // read once, when the provider's loader initialises
+        }
         try {
             Class<?> type = Class.forName(ACCP);
             Provider provider = (Provider) type.getField("INSTANCE").get(null);
@@ -66,5 +81,17 @@ public final class NativeCrypto {
                     cause.getClass().getSimpleName());
             return Optional.empty();
         }
+    }
+
+    /** Whether the unpacked JNI library is in a directory of java.library.path. */
+    private static boolean onLibraryPath() {
+        String path = System.getProperty("java.library.path", "");
+        String file = System.mapLibraryName(LIBRARY);
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isRegularFile(Path.of(dir, file))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

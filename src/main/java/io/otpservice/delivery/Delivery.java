@@ -7,6 +7,8 @@ import io.otpservice.recipient.Channel;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -15,11 +17,8 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Renders a message and hands it to the providers of its channel in the configured order: each
@@ -32,7 +31,8 @@ public final class Delivery {
 
     private static final Logger LOG = Logger.getLogger("otp.delivery");
 
-    private final Map<String, Sender> byName;
+    /** Every provider of the build, by name; only the configured ones are ever created (each builds a REST client). */
+    private final Instance<Sender> byName;
     private final List<Sender> sms;
     private final List<Sender> email;
     /** Every provider in use, once. */
@@ -40,10 +40,10 @@ public final class Delivery {
     private final Templates templates;
     private final Metrics metrics;
 
-    public Delivery(OtpConfig config, Instance<Sender> senders, Templates templates, Metrics metrics) {
+    public Delivery(OtpConfig config, @Any Instance<Sender> senders, Templates templates, Metrics metrics) {
         this.templates = templates;
         this.metrics = metrics;
-        this.byName = senders.stream().collect(Collectors.toMap(Sender::name, Function.identity()));
+        this.byName = senders;
         this.sms = config.sms().providers().stream().distinct().map(n -> sender("otp.sms.providers", n)).toList();
         this.email = List.of(sender("otp.email.provider", config.email().provider()));
         List<Sender> all = new ArrayList<>(sms);
@@ -102,11 +102,11 @@ public final class Delivery {
     }
 
     private Sender sender(String key, String name) {
-        Sender sender = byName.get(name);
-        if (sender == null) {
+        Instance<Sender> sender = byName.select(Identifier.Literal.of(name));
+        if (!sender.isResolvable()) {
             throw new ConfigurationException(key + ": provider '" + name + "' is not available in this build");
         }
-        return sender;
+        return sender.get();
     }
 
     private static Duration elapsed(long start) {

@@ -2,6 +2,7 @@ package io.otpservice.delivery;
 
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -10,6 +11,7 @@ import org.jboss.logging.Logger;
  * in any other mode the line says a message was sent and to whom (masked).
  */
 @Singleton
+@Identifier("log") // Delivery creates only the configured providers, by this name
 public class LogSender implements Sender {
 
     private static final Logger LOG = Logger.getLogger("otp.delivery.log");

@@ -6,6 +6,7 @@ import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -19,6 +20,7 @@ import static io.otpservice.delivery.Resilience.*;
  * standard quarkus.mailer.*). A 4xx SMTP reply or a lost connection is retried; a 5xx is not.
  */
 @Singleton
+@Identifier("smtp") // Delivery creates only the configured providers, by this name
 public class SmtpSender implements Sender {
 
     private final ReactiveMailer mailer;

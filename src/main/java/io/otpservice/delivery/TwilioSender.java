@@ -5,6 +5,7 @@ import io.otpservice.delivery.receipt.Callbacks;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -23,6 +24,7 @@ import static io.otpservice.delivery.Resilience.*;
 
 /** SMS through the Twilio Messages API, with a status callback when {@code otp.public-url} is set. */
 @Singleton
+@Identifier("twilio") // Delivery creates only the configured providers, by this name
 public class TwilioSender implements Sender {
 
     private final OtpConfig.Twilio config;

@@ -6,6 +6,7 @@ import io.otpservice.delivery.receipt.Callbacks;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -25,6 +26,7 @@ import static io.otpservice.delivery.Resilience.*;
  * each part says how it went (0 accepted; 1 throttled and 5 internal error are worth a retry).
  */
 @Singleton
+@Identifier("vonage") // Delivery creates only the configured providers, by this name
 public class VonageSender implements Sender {
 
     private final OtpConfig.Vonage config;

@@ -7,6 +7,7 @@ import io.otpservice.config.OtpConfig;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -25,6 +26,7 @@ import static io.otpservice.delivery.Resilience.*;
  * JSON, signed with {@link WebhookSignature}. Any 2xx answer means taken.
  */
 @Singleton
+@Identifier("webhook") // Delivery creates only the configured providers, by this name
 public class WebhookSender implements Sender {
 
     static final int MIN_SECRET_LENGTH = 32;

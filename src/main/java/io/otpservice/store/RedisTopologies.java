@@ -47,11 +47,11 @@ public class RedisTopologies implements RedisOptionsCustomizer {
         return switch (type) {
             case CLUSTER -> new ClusterRouter(vertx, built, redis.timeout(), redis.topologyRefresh());
             case SENTINEL -> new OneMaster(vertx, client, "sentinel", "sentinel-master:" + master,
-                    redis.timeout(), redis.topologyRefresh());
+                    redis.timeout(), redis.topologyRefresh(), false);
             case STANDALONE -> new OneMaster(vertx, client, "standalone", hostPort(built.getEndpoint()),
-                    redis.timeout(), redis.topologyRefresh());
+                    redis.timeout(), redis.topologyRefresh(), true);
             case REPLICATION -> new OneMaster(vertx, client, "replication", hostPort(built.getEndpoint()),
-                    redis.timeout(), redis.topologyRefresh());
+                    redis.timeout(), redis.topologyRefresh(), false);
         };
     }
 

@@ -91,7 +91,12 @@ public record StoredVerification(
         Map<String, String> f = new HashMap<>();
         f.put(ID, id.value());
         f.put(STATUS, status.wire());
-        put(f, SEALED_RECIPIENT, sealedRecipient);
+        if (sealedRecipient != null) {
+            f.put(SEALED_RECIPIENT, sealedRecipient.substring(0, Math.min(COMPACT_VALUE, sealedRecipient.length())));
+            if (sealedRecipient.length() > COMPACT_VALUE) {
+                f.put(SEALED_RECIPIENT_REST, sealedRecipient.substring(COMPACT_VALUE));
+            }
+        }
         f.put(MASKED_RECIPIENT, maskedRecipient);
         f.put(CHANNEL, channel.wire());
         f.put(PURPOSE, purpose);
@@ -147,7 +152,7 @@ public record StoredVerification(
     static StoredVerification from(Map<String, String> f) {
         Instant createdAt = millis(f.get(CREATED_AT));
         return new StoredVerification(
-                new VerificationId(f.get(ID)), Status.fromWire(f.get(STATUS)), f.get(SEALED_RECIPIENT),
+                new VerificationId(f.get(ID)), Status.fromWire(f.get(STATUS)), sealed(f),
                 f.get(MASKED_RECIPIENT), Channel.fromWire(f.get(CHANNEL)).orElseThrow(), f.get(PURPOSE), f.get(LOCALE),
                 f.get(RECIPIENT_HASH), "1".equals(f.get(TEST_RECIPIENT)), f.get(SESSION_HASH), integer(f.get(CODE_LENGTH)),
                 f.getOrDefault(COUNTRY, ""), blankToNull(f.get(PREFIX)), createdAt, millis(f.get(EXPIRES_AT)),
@@ -158,6 +163,12 @@ public record StoredVerification(
                 new Delivery(DeliveryStatus.fromWire(f.getOrDefault(DELIVERY_STATUS, "queued")),
                         blankToNull(f.get(DELIVERY_PROVIDER)), integer(f.get(DELIVERY_ATTEMPTS)),
                         blankToNull(f.get(DELIVERY_ERROR))));
+    }
+
+    private static String sealed(Map<String, String> f) {
+        String first = f.get(SEALED_RECIPIENT);
+        String rest = f.get(SEALED_RECIPIENT_REST);
+        return first == null || rest == null ? first : first + rest;
     }
 
     private static Instant millis(String value) {

@@ -41,10 +41,55 @@ public final class SigningKeys {
         ECPrivateKey key = (ECPrivateKey) KeyFactory.getInstance("EC")
                 .generatePrivate(new PKCS8EncodedKeySpec(der(pem)));
         requireP256(key.getParams());
+        byte[] der = der(pem);
+        ECPoint embedded = embeddedPublicPoint(der);
+        if (embedded != null) {
+            // the public half the key file carries (OpenSSL writes it), accepted once it verifies a signature of the private half
+            ECPublicKey publicKey = (ECPublicKey) KeyFactory.getInstance("EC")
+                    .generatePublic(new ECPublicKeySpec(embedded, key.getParams()));
+            if (pairs(key, publicKey)) {
+                return new KeyPair(publicKey, key);
+            }
+        }
+        // computed in Java: a tenth of the start-up's Java samples when it ran at every start (JFR)
         ECPoint q = multiply(key.getParams(), key.getS());
         ECPublicKey publicKey = (ECPublicKey) KeyFactory.getInstance("EC")
                 .generatePublic(new ECPublicKeySpec(q, key.getParams()));
         return new KeyPair(publicKey, key);
+    }
+
+    /** The uncompressed P-256 point of the ECPrivateKey's optional [1] publicKey field, or null. */
+    static ECPoint embeddedPublicPoint(byte[] der) {
+        // [1] { BIT STRING { 0 unused bits, 0x04 || X || Y } }
+        byte[] marker = {(byte) 0xa1, 0x44, 0x03, 0x42, 0x00, 0x04};
+        outer:
+        for (int i = 0; i + marker.length + 64 <= der.length; i++) {
+            for (int j = 0; j < marker.length; j++) {
+                if (der[i + j] != marker[j]) {
+                    continue outer;
+                }
+            }
+            int at = i + marker.length;
+            return new ECPoint(new BigInteger(1, java.util.Arrays.copyOfRange(der, at, at + 32)),
+                    new BigInteger(1, java.util.Arrays.copyOfRange(der, at + 32, at + 64)));
+        }
+        return null;
+    }
+
+    private static boolean pairs(ECPrivateKey privateKey, ECPublicKey publicKey) {
+        try {
+            byte[] probe = "otp-service key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
+            signer.initSign(privateKey);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withECDSA");
+            verifier.initVerify(publicKey);
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     public static ECPublicKey fromPublicPem(String pem) throws GeneralSecurityException {

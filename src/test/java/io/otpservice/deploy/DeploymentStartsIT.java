@@ -136,7 +136,9 @@ class DeploymentStartsIT {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(RedisProcess.freePort()));
         env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
         String ready = "http://127.0.0.1:" + management + "/q/health/ready";
-        PackagedApp.Result result = PackagedApp.run(env, 90, output -> PackagedApp.up(ready));
+        // the packaged app builds its OpenAPI document on the first request (LazyOpenApiDocumentService)
+        String openapi = "http://127.0.0.1:" + management + "/q/openapi";
+        PackagedApp.Result result = PackagedApp.run(env, 90, output -> PackagedApp.up(ready) && PackagedApp.answers(openapi, "openapi: 3"));
         assertThat(result.exited()).as(result.output()).isFalse();
         assertThat(result.output()).contains("started in");
     }

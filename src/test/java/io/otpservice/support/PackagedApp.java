@@ -83,4 +83,18 @@ public final class PackagedApp {
             return false;
         }
     }
+
+    /** Whether {@code url} answers 200 with a body containing {@code text}. */
+    public static boolean answers(String url, String text) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains(text);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 }
