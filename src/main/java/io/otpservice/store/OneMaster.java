@@ -2,6 +2,7 @@ package io.otpservice.store;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -59,13 +59,13 @@ final class OneMaster implements RedisTopology {
     @Override
     public Future<Response> send(String key, Request request) {
         LoopConnection held = held();
-        return held == null ? redis.send(request) : held.connection.compose(c -> c.send(request));
+        return held == null ? redis.send(request) : held.connection().compose(c -> c.send(request));
     }
 
     @Override
     public Future<List<Response>> batch(String key, List<Request> requests) {
         LoopConnection held = held();
-        return held == null ? redis.batch(requests) : held.connection.compose(c -> c.batch(requests));
+        return held == null ? redis.batch(requests) : held.connection().compose(c -> c.batch(requests));
     }
 
     /** This event loop's connection, or null to use the pool. */
@@ -73,24 +73,41 @@ final class OneMaster implements RedisTopology {
         if (!connectionPerLoop || !Context.isOnEventLoopThread()) {
             return null;
         }
-        return loops.computeIfAbsent(Thread.currentThread(), LoopConnection::new);
+        Thread loop = Thread.currentThread();
+        LoopConnection held = loops.get(loop);
+        if (held == null) {
+            // only this loop's thread puts or replaces its entry; opened once in the map, so that a
+            // failure, however early it is reported, finds the entry to drop
+            held = new LoopConnection(loop);
+            loops.put(loop, held);
+            held.open();
+        }
+        return held;
     }
 
     /** The connection of one event loop: opened once (requests meanwhile wait for the same attempt), dropped when it breaks. */
     private final class LoopConnection {
         private final Thread loop;
-        private final Future<RedisConnection> connection;
+        private final Promise<RedisConnection> connection = Promise.promise();
 
         LoopConnection(Thread loop) {
             this.loop = loop;
-            this.connection = redis.connect()
+        }
+
+        void open() {
+            redis.connect()
                     .onSuccess(c -> c.exceptionHandler(failure -> drop()).endHandler(end -> drop()))
-                    .onFailure(failure -> drop());
+                    .onFailure(failure -> drop())
+                    .onComplete(connection);
+        }
+
+        Future<RedisConnection> connection() {
+            return connection.future();
         }
 
         void drop() {
             if (loops.remove(loop, this)) {
-                connection.onSuccess(RedisConnection::close);
+                connection.future().onSuccess(RedisConnection::close);
             }
         }
     }
@@ -109,13 +126,22 @@ final class OneMaster implements RedisTopology {
     public void failed(String key, Throwable failure) {
         if (failure instanceof RedisFailures.ReplicaNotAcknowledged) {
             refreshReplicas();
-        } else if (failure instanceof TimeoutException && connectionPerLoop) {
-            // a connection that did not answer in time is not reused (the deadline fires on the request's loop)
+        } else if (connectionPerLoop && brokenConnection(failure)) {
+            // a connection that failed or did not answer in time is not reused (the deadline fires on the
+            // request's loop): the next request of this loop opens another
             LoopConnection held = loops.get(Thread.currentThread());
             if (held != null) {
                 held.drop();
             }
         }
+    }
+
+    /** A failure of the connection itself, not an error that Redis answered over it. */
+    private static boolean brokenConnection(Throwable failure) {
+        return switch (RedisFailures.cause(failure)) {
+            case "timeout", "connection-refused", "connection-closed", "other" -> true;
+            default -> false;
+        };
     }
 
     @Override

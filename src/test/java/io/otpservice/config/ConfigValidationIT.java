@@ -29,20 +29,11 @@ class ConfigValidationIT {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-            "OTP_CODE_LENGTH|3|otp.code-length",
-            "OTP_TTL|0|otp.ttl",
-            "OTP_MAX_ATTEMPTS|50|otp.max-attempts",
-            "OTP_LIMITS_RECIPIENT_SENDS|5 per 15 minutes|otp.limits.recipient-sends",
             "OTP_HMAC_SECRETS|c2hvcnQtc2VjcmV0|otp.hmac-secrets",
             "OTP_DEFAULT_LOCALE|not a locale!|otp.default-locale",
             "OTP_TEST_RECIPIENTS|+15005550006:12|otp.test-recipients",
-            "OTP_SMS_PROVIDERS|carrier-pigeon|otp.sms.providers",
             "OTP_TOKEN_SIGNING_KEY|not-a-key|otp.token.signing-key",
-            "OTP_TOKEN_TTL|48h|otp.token.ttl",
-            "OTP_PUBLIC_URL|https://otp.example.com/|otp.public-url",
             "OTP_TEMPLATES_DIR|/no/such/directory|otp.templates.dir",
-            "OTP_WEBOTP_DOMAIN|https://example.com|otp.webotp.domain",
-            "OTP_FRAUD_PREFIX_GUARD_MIN_CONVERSION|2|otp.fraud.prefix-guard.min-conversion",
             "OTP_FRAUD_COUNTRY_SENDS_USA|500/1h|otp.fraud.country-sends",
     })
     void aBadValueStopsTheServiceNamingTheKey(String variable, String value, String key) throws Exception {
@@ -55,6 +46,36 @@ class ConfigValidationIT {
         if (variable.equals("OTP_HMAC_SECRETS")) {
             assertThat(result.output()).doesNotContain(value);
         }
+    }
+
+    /** Values out of their range or form: the service stops naming every one of them, in one line. */
+    @Test
+    void everyValueOutOfItsRangeOrFormIsNamedInOneLine() throws Exception {
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("OTP_CODE_LENGTH|3", "otp.code-length");
+        bad.put("OTP_TTL|0", "otp.ttl");
+        bad.put("OTP_MAX_ATTEMPTS|50", "otp.max-attempts");
+        bad.put("OTP_LIMITS_RECIPIENT_SENDS|5 per 15 minutes", "otp.limits.recipient-sends");
+        bad.put("OTP_SMS_PROVIDERS|carrier-pigeon", "otp.sms.providers");
+        bad.put("OTP_SMS_BLOCKED_NUMBER_TYPES|EXPENSIVE", "otp.sms.blocked-number-types");
+        bad.put("OTP_TOKEN_TTL|48h", "otp.token.ttl");
+        bad.put("OTP_PUBLIC_URL|https://otp.example.com/", "otp.public-url");
+        bad.put("OTP_WEBOTP_DOMAIN|https://example.com", "otp.webotp.domain");
+        bad.put("OTP_REDIS_TOPOLOGY_REFRESH|1ms", "otp.redis.topology-refresh");
+        bad.put("OTP_FRAUD_PREFIX_GUARD_MIN_CONVERSION|2", "otp.fraud.prefix-guard.min-conversion");
+        bad.put("OTP_FRAUD_PREFIX_GUARD_PREFIX_DIGITS|9", "otp.fraud.prefix-guard.prefix-digits");
+        bad.put("OTP_FRAUD_SAFE_LIST|4420", "otp.fraud.safe-list");
+        bad.put("OTP_API_KEYS_CI_SCOPES|verify:everything", "otp.api-keys.ci.scopes");
+        bad.put("OTP_API_KEYS_CI_TWILIO_ACCOUNT_SID|AC123", "otp.api-keys.ci.twilio-account-sid");
+        bad.put("OTP_API_KEYS_CI_CREATES|lots", "otp.api-keys.ci.creates");
+        Map<String, String> env = goodEnvironment();
+        bad.keySet().forEach(entry -> env.put(entry.split("\\|")[0], entry.split("\\|")[1]));
+        Result result = PackagedApp.run(env, 60);
+        assertThat(result.exited()).as(result.output()).isTrue();
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        List<String> lines = result.output().lines().filter(l -> l.contains("otp.code-length")).toList();
+        assertThat(lines).as(result.output()).singleElement()
+                .satisfies(line -> assertThat(line).contains(bad.values()));
     }
 
     @Test

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,6 +35,23 @@ class RedisOutageTest extends ApiTest {
             redis.start();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> create(newEmail()).statusCode() == 201);
+    }
+
+    @Test
+    void everyEventLoopServesAgainAfterAnOutage() {
+        var redis = RedisServerResource.redis();
+        create(newEmail()).then().statusCode(201);
+        redis.stop();
+        try {
+            // many requests on fresh connections, so that every event loop meets the outage
+            IntStream.range(0, 16).parallel().forEach(i -> create(newEmail()).then().statusCode(503));
+        } finally {
+            redis.start();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> create(newEmail()).statusCode() == 201);
+        // once one request is served, all are: no loop keeps a connection attempt that failed
+        List<Integer> statuses = IntStream.range(0, 16).parallel().mapToObj(i -> create(newEmail()).statusCode()).toList();
+        assertThat(statuses).containsOnly(201);
     }
 
     @Test
