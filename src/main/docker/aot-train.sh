@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Throwaway configuration, shaped like production's (section 13 of the spec).
+# Throwaway configuration, shaped like production's.
 OTP_HMAC_SECRETS=$(head -c 32 /dev/urandom | base64 -w0)
 api_key=$(head -c 24 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')
 OTP_API_KEYS_TRAINING_HASH=$(printf '%s' "$api_key" | sha256sum | cut -d' ' -f1)

@@ -318,7 +318,8 @@ class VerificationStoreTest extends ApiTest {
         }
         assertThat(find(v.id()).sendTimes()).hasSize(10);
         assertThat(redis.hash(String.class).hget(key, Fields.SEND_TIMES)).hasSizeLessThanOrEqualTo(64);
-        assertThat(redis.execute("OBJECT", "ENCODING", key).toString()).isEqualTo("listpack");
+        // the compact encoding is called listpack from Redis 7 on, ziplist before (the embedded 6.2 binary)
+        assertThat(redis.execute("OBJECT", "ENCODING", key).toString()).isIn("listpack", "ziplist");
     }
 
     private StoredVerification find(VerificationId id) {
