@@ -3,13 +3,18 @@ package io.otpservice.api.twilio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Parameter;
 import java.net.URI;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +22,17 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Field-by-field check of a response body against one schema of verify-v2-schemas.json (Twilio's
- * OpenAPI schemas, extracted). Stricter than the schema where the SDKs or callers depend on it:
- * every schema property must be present (Twilio emits nulls, it does not omit fields), no property
- * may be added (nothing of /v1 leaks), and date-times must be Twilio's second-precision UTC form,
- * which the SDK parses with {@code ISO_ZONED_DATE_TIME} (a date it cannot parse silently becomes null).
+ * Field-by-field check of a response body against Twilio's schema for it. The schemas are read from
+ * the official twilio-java SDK (a test dependency), whose model classes are generated from Twilio's
+ * OpenAPI description of Verify v2: the fields are the SDK's {@code @JsonProperty} names, their types
+ * the SDK's Java types, a channel one of the SDK's enum values. Added here, from Twilio's documented
+ * wire format: SIDs are two letters and 32 hex digits, fields are nullable except the channel and
+ * integers, and the error body is {@code code}, {@code message}, {@code more_info}, {@code status}.
+ * <p>
+ * Stricter than the schema where the SDKs or callers depend on it: every schema property must be
+ * present (Twilio emits nulls, it does not omit fields), no property may be added (nothing of /v1
+ * leaks), and date-times must be Twilio's second-precision UTC form, which the SDK parses with
+ * {@code ISO_ZONED_DATE_TIME} (a date it cannot parse silently becomes null).
  */
 public final class TwilioSchema {
 
@@ -35,11 +46,75 @@ public final class TwilioSchema {
     }
 
     public static TwilioSchema load() {
-        try (InputStream in = TwilioSchema.class.getResourceAsStream("/twilio/verify-v2-schemas.json")) {
-            return new TwilioSchema(new ObjectMapper().readTree(in));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        ObjectNode operations = root.putObject("operations");
+        operation(operations, "CreateVerification", "201", "verification");
+        operation(operations, "CreateVerificationCheck", "200", "verification_check");
+        operation(operations, "FetchVerification", "200", "verification");
+        operation(operations, "UpdateVerification", "200", "verification");
+        operation(operations, "FetchService", "200", "service");
+        ObjectNode schemas = root.putObject("schemas");
+        schemas.set("verification", fromSdk(json, com.twilio.rest.verify.v2.service.Verification.class, "VE"));
+        schemas.set("verification_check", fromSdk(json, com.twilio.rest.verify.v2.service.VerificationCheck.class, "VE"));
+        schemas.set("service", fromSdk(json, com.twilio.rest.verify.v2.Service.class, "VA"));
+        ObjectNode error = schemas.putObject("error").putObject("properties");
+        error.putObject("code").put("type", "integer");
+        error.putObject("message").put("type", "string");
+        error.putObject("more_info").put("type", "string");
+        error.putObject("status").put("type", "integer");
+        return new TwilioSchema(root);
+    }
+
+    private static void operation(ObjectNode operations, String name, String status, String schema) {
+        ObjectNode operation = operations.putObject(name);
+        operation.putArray("success").add(status);
+        operation.put("schema", schema);
+    }
+
+    /** The properties of an SDK model: the parameters of its {@code @JsonCreator} constructor. */
+    private static ObjectNode fromSdk(ObjectMapper json, Class<?> model, String ownPrefix) {
+        Constructor<?> creator = Arrays.stream(model.getDeclaredConstructors())
+                .filter(c -> c.isAnnotationPresent(JsonCreator.class)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no @JsonCreator in " + model));
+        ObjectNode schema = json.createObjectNode();
+        ObjectNode properties = schema.putObject("properties");
+        for (Parameter parameter : creator.getParameters()) {
+            String name = parameter.getAnnotation(JsonProperty.class).value();
+            ObjectNode rule = properties.putObject(name);
+            Class<?> type = parameter.getType();
+            rule.put("nullable", true);
+            if (type == String.class) {
+                rule.put("type", "string");
+            } else if (type == Boolean.class) {
+                rule.put("type", "boolean");
+            } else if (type == Integer.class) {
+                rule.put("type", "integer").put("nullable", false);
+            } else if (List.class.isAssignableFrom(type)) {
+                rule.put("type", "array");
+            } else if (Map.class.isAssignableFrom(type)) {
+                rule.put("type", "object").put("format", "uri-map");
+            } else if (type == ZonedDateTime.class) {
+                rule.put("type", "string").put("format", "date-time");
+            } else if (type == URI.class) {
+                rule.put("type", "string").put("format", "uri");
+            } else if (type.isEnum()) {
+                rule.put("type", "string").put("nullable", false);
+                ArrayNode values = rule.putArray("enum");
+                Arrays.stream(type.getEnumConstants()).forEach(value -> values.add(value.toString()));
+            } // Object: any JSON value (lookup, sna, push, ...)
+            String prefix = switch (name) {
+                case "sid" -> ownPrefix;
+                case "service_sid" -> "VA";
+                case "account_sid" -> "AC";
+                case "default_template_sid" -> "HJ";
+                default -> null;
+            };
+            if (prefix != null) {
+                rule.put("minLength", 34).put("maxLength", 34).put("pattern", "^" + prefix + "[0-9a-fA-F]{32}$");
+            }
         }
+        return schema;
     }
 
     /** The schema name of an operation's success body, e.g. {@code CreateVerification} → {@code verification}. */
