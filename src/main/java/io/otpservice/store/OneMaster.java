@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -26,10 +27,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>On a single Redis each event loop sends over a connection of its own, opened on that loop: a pooled
  * connection belongs to whichever loop opened it, so its answer had to be handed over to the request's
- * loop (a task and an epoll wake-up each way), 14-38% of the JFR samples of creates and checks. The
- * requests of one loop are pipelined on its connection; a connection that breaks or does not answer in
- * time is dropped and the next request opens another. Off the event loops, and behind Sentinel (whose
- * client must be free to follow a promotion), the pool serves.
+ * loop (a task and an epoll wake-up each way), 14-38% of the JFR samples of creates and checks. Each
+ * loop's connection comes from a client created on that loop, never from the shared pool: a Vert.x
+ * Redis client binds all its connections to the loop it was created on, and connections held for good
+ * would starve a pool smaller than the number of loops. The requests of one loop are
+ * pipelined on its connection; a connection that breaks or does not answer in time is dropped and the
+ * next request opens another. Off the event loops, and behind Sentinel (whose client must be free to
+ * follow a promotion), the pool serves.
  */
 final class OneMaster implements RedisTopology {
 
@@ -40,15 +44,18 @@ final class OneMaster implements RedisTopology {
     private final Duration timeout;
     private final long timer;
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    /** The options of the event loops' own clients (a single Redis), or null to use the pool for all. */
+    private final RedisOptions loopOptions;
     private final boolean connectionPerLoop;
     private final Map<Thread, LoopConnection> loops = new ConcurrentHashMap<>();
     private volatile int replicas;
 
     OneMaster(Vertx vertx, Redis redis, String type, String where, Duration timeout, Duration refresh,
-              boolean connectionPerLoop) {
+              RedisOptions loopOptions) {
         this.vertx = vertx;
         this.redis = redis;
-        this.connectionPerLoop = connectionPerLoop;
+        this.loopOptions = loopOptions;
+        this.connectionPerLoop = loopOptions != null;
         this.type = type;
         this.where = where;
         this.timeout = timeout;
@@ -85,17 +92,23 @@ final class OneMaster implements RedisTopology {
         return held;
     }
 
-    /** The connection of one event loop: opened once (requests meanwhile wait for the same attempt), dropped when it breaks. */
+    /**
+     * The connection of one event loop, from a client of its own created on that loop: a Vert.x Redis
+     * client binds every connection it opens to the event loop it was created on. Opened once (requests
+     * meanwhile wait for the same attempt), dropped with its client when it breaks.
+     */
     private final class LoopConnection {
         private final Thread loop;
         private final Promise<RedisConnection> connection = Promise.promise();
+        private Redis client;
 
         LoopConnection(Thread loop) {
             this.loop = loop;
         }
 
         void open() {
-            redis.connect()
+            client = Redis.createClient(vertx, loopOptions);
+            client.connect()
                     .onSuccess(c -> c.exceptionHandler(failure -> drop()).endHandler(end -> drop()))
                     .onFailure(failure -> drop())
                     .onComplete(connection);
@@ -107,7 +120,7 @@ final class OneMaster implements RedisTopology {
 
         void drop() {
             if (loops.remove(loop, this)) {
-                connection.future().onSuccess(RedisConnection::close);
+                connection.future().onComplete(done -> client.close());
             }
         }
     }
