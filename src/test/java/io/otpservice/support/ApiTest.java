@@ -31,9 +31,9 @@ import static org.awaitility.Awaitility.await;
  * Base of the integration tests: one Quarkus app for all of them, on a real Redis and a real SMTP
  * server. Every recipient and code the tests see is remembered for the final secret scan.
  */
-@WithTestResource(value = RedisServerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = SmsProvidersResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisServerResource.class, scope = TestResourceScope.GLOBAL, parallel = true)
+@WithTestResource(value = SmtpServerResource.class, scope = TestResourceScope.GLOBAL, parallel = true)
+@WithTestResource(value = SmsProvidersResource.class, scope = TestResourceScope.GLOBAL, parallel = true)
 public abstract class ApiTest {
 
     /** The suite's Redis, for reading what the service stored and for moving its clock. */
