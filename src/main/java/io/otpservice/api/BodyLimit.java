@@ -10,6 +10,7 @@ import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -36,16 +37,26 @@ public class BodyLimit {
     /** Where the body read here waits for {@link BufferedBody}. */
     static final String BODY = "otp.body";
 
-    /** The refusals' bodies, encoded on the first refusal: Vert.x' JSON codec at class load was 5% of the start-up's CPU (JFR). */
-    private static final class Bodies {
-        static final String TOO_LARGE = Json.encode(Problem.of(new ApiException.PayloadTooLarge(MAX_BYTES)));
-        static final String URI_TOO_LONG = Json.encode(Problem.of("uri-too-long", 414, "URI too long",
+    /** The refusals, encoded on the first refusal: Vert.x' JSON codec at class load was 5% of the start-up's CPU (JFR). */
+    private record Refusal(Problem problem, String json) {
+        static final Refusal TOO_LARGE = of(Problem.of(new ApiException.PayloadTooLarge(MAX_BYTES)));
+        static final Refusal URI_TOO_LONG = of(Problem.of("uri-too-long", 414, "URI too long",
                 "The request target is over " + MAX_URI + " characters."));
-        static final String HEADERS_TOO_LARGE = Json.encode(Problem.of("headers-too-large", 431,
+        static final Refusal HEADERS_TOO_LARGE = of(Problem.of("headers-too-large", 431,
                 "Request header fields too large", "The request headers are over " + MAX_HEADER_BYTES + " bytes."));
-        static final String BAD_FRAMING = Json.encode(Problem.of(new ApiException.InvalidRequest(
+        static final Refusal BAD_FRAMING = of(Problem.of(new ApiException.InvalidRequest(
                 "The body must be framed by one Content-Length of digits or by Transfer-Encoding: chunked.",
                 List.of())));
+
+        static Refusal of(Problem problem) {
+            return new Refusal(problem, Json.encode(problem));
+        }
+    }
+
+    private final List<RefusalFormat> formats;
+
+    BodyLimit(Instance<RefusalFormat> formats) {
+        this.formats = formats.stream().toList();
     }
 
     void install(@Observes Router router) {
@@ -55,11 +66,11 @@ public class BodyLimit {
     private void check(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         if (request.uri().length() > MAX_URI) {
-            refuse(rc, 414, "uri-too-long", Bodies.URI_TOO_LONG);
+            refuse(rc, Refusal.URI_TOO_LONG);
             return;
         }
         if (headerBytes(request) > MAX_HEADER_BYTES) {
-            refuse(rc, 431, "headers-too-large", Bodies.HEADERS_TOO_LARGE);
+            refuse(rc, Refusal.HEADERS_TOO_LARGE);
             return;
         }
         List<String> encodings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
@@ -68,11 +79,11 @@ public class BodyLimit {
         long declared = length == null ? 0 : declaredLength(length);
         if (declared < 0 || !encodings.isEmpty()
                 && !(encodings.size() == 1 && AsciiString.contentEqualsIgnoreCase("chunked", encodings.getFirst().strip()))) {
-            refuse(rc, 400, "invalid-request", Bodies.BAD_FRAMING);
+            refuse(rc, Refusal.BAD_FRAMING);
             return;
         }
         if (declared > MAX_BYTES) {
-            refuse(rc, 413, "payload-too-large", Bodies.TOO_LARGE);
+            refuse(rc, Refusal.TOO_LARGE);
             return;
         }
         if (length == null && encodings.isEmpty() && request.version() != HttpVersion.HTTP_2) {
@@ -89,7 +100,7 @@ public class BodyLimit {
     }
 
     /** Reads one body, counting; hands it on at its end, or refuses once it passes the limit. */
-    private static final class Reader implements Handler<Buffer> {
+    private final class Reader implements Handler<Buffer> {
         private final RoutingContext rc;
         private final Buffer body = Buffer.buffer();
         private boolean refused;
@@ -124,21 +135,39 @@ public class BodyLimit {
                 }
             } else if (body.length() + chunk.length() > MAX_BYTES) {
                 refused = true;
-                refuse(rc, 413, "payload-too-large", Bodies.TOO_LARGE);
+                refuse(rc, Refusal.TOO_LARGE);
             } else {
                 body.appendBuffer(chunk);
             }
         }
     }
 
-    private static void refuse(RoutingContext rc, int status, String code, String problem) {
-        RequestLog.refused(rc.request().method().name(), rc.request().path(), status, code);
-        if (!rc.response().ended()) {
-            rc.response().setStatusCode(status)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(problem);
+    private void refuse(RoutingContext rc, Refusal refusal) {
+        HttpServerRequest request = rc.request();
+        Problem problem = refusal.problem();
+        RefusalFormat format = formatOf(request.path());
+        if (format == null) {
+            RequestLog.refused(request.method().name(), request.path(), problem.status(), problem.code());
+        } else {
+            format.logRefused(request.method().name(), request.path(), problem.status(), problem.code());
         }
+        if (!rc.response().ended()) {
+            rc.response().setStatusCode(problem.status())
+                    .putHeader(HttpHeaders.CONTENT_TYPE, format == null ? Problem.MEDIA_TYPE : format.contentType())
+                    .putHeader(HttpHeaders.CONNECTION, "close")
+                    .end(format == null ? refusal.json() : format.body(problem));
+        }
+    }
+
+    private RefusalFormat formatOf(String path) {
+        if (path != null) {
+            for (RefusalFormat format : formats) {
+                if (format.covers(path)) {
+                    return format;
+                }
+            }
+        }
+        return null;
     }
 
     /** A Content-Length as digits only, else -1. */

@@ -20,7 +20,7 @@ public class RequestLog {
     private static final String START = "otp.request.start";
     private static final String VERIFICATIONS = "/v1/verifications/";
     private static final Pattern ID = Pattern.compile("VE[0-9a-f]{32}");
-    private static final String[] KEYS = {"op", "outcome", "status", "durationMs", "id", "to"};
+    private static final String[] KEYS = {"api", "op", "outcome", "status", "durationMs", "id", "to"};
 
     @ServerRequestFilter(preMatching = true)
     public void start(ContainerRequestContext request) {
@@ -33,8 +33,7 @@ public class RequestLog {
         if (!path.startsWith("/v1/")) {
             return;
         }
-        Object start = request.getProperty(START);
-        long micros = start instanceof Long nanos ? (System.nanoTime() - nanos) / 1000 : -1;
+        long micros = elapsedMicros(request);
         String operation = operation(request.getMethod(), path);
         String id = null;
         String to = null;
@@ -57,17 +56,29 @@ public class RequestLog {
                 default -> "accepted";
             };
         }
-        write(operation, id == null ? idInPath(path) : id, to, outcome, response.getStatus(), micros);
+        write(null, operation, id == null ? idInPath(path) : id, to, outcome, response.getStatus(), micros);
+    }
+
+    /** Microseconds since the request came in (stamped by this class for every path), or -1. */
+    public static long elapsedMicros(ContainerRequestContext request) {
+        return request.getProperty(START) instanceof Long nanos ? (System.nanoTime() - nanos) / 1000 : -1;
     }
 
     /** The line of a request that {@link BodyLimit} refused before Quarkus REST (and its filters) ran. */
     static void refused(String method, String path, int status, String code) {
         if (path != null && path.startsWith("/v1/")) {
-            write(operation(method, path), idInPath(path), null, code, status, 0);
+            write(null, operation(method, path), idInPath(path), null, code, status, 0);
         }
     }
 
-    private static void write(String operation, String id, String to, String outcome, int status, long micros) {
+    /**
+     * Writes one request line; {@code api} (e.g. {@code v2}) tags the line of an API other than /v1, as a
+     * prefix and an MDC member; null for /v1.
+     */
+    public static void write(String api, String operation, String id, String to, String outcome, int status, long micros) {
+        if (api != null) {
+            MDC.put("api", api);
+        }
         MDC.put("op", operation);
         MDC.put("outcome", outcome);
         MDC.put("status", Integer.toString(status));
@@ -81,7 +92,11 @@ public class RequestLog {
         }
         try {
             // built by hand: String.format and its Formatter were a visible share of a request's CPU (JFR)
-            StringBuilder line = new StringBuilder(96).append(operation).append(' ');
+            StringBuilder line = new StringBuilder(96);
+            if (api != null) {
+                line.append(api).append(' ');
+            }
+            line.append(operation).append(' ');
             if (id != null) {
                 line.append(id).append(' ');
             }

@@ -37,22 +37,15 @@ public final class NativeCrypto {
     /** The provider's switch to load its library from java.library.path instead of its jar. */
     private static final String EXTERNAL_LIB = "com.amazon.corretto.crypto.provider.useExternalLib";
 
-    private final Optional<Provider> installed;
-
     public NativeCrypto(OtpConfig config) {
         String mode = config.crypto().provider();
-        this.installed = "jdk".equals(mode) ? Optional.empty() : install();
+        Optional<Provider> installed = "jdk".equals(mode) ? Optional.empty() : install();
         if ("native".equals(mode) && installed.isEmpty()) {
             throw new ConfigurationException(
                     "otp.crypto.provider: native, but the native crypto provider cannot load on this platform");
         }
         LOG.infof("Crypto: %s", installed.map(p -> p.getName() + " " + p.getVersionStr() + " (native, first)")
                 .orElse("the JDK's providers" + ("jdk".equals(mode) ? " (otp.crypto.provider=jdk)" : "")));
-    }
-
-    /** The native provider in use, if any. */
-    public Optional<Provider> provider() {
-        return installed;
     }
 
     private static Optional<Provider> install() {

@@ -20,8 +20,6 @@ public final class Fields {
      * value over 64 bytes turns Redis' compact listpack hash into a hashtable, 1584 instead of 552 bytes.
      */
     public static final String SEALED_RECIPIENT_REST = "r2";
-    /** Longest value of one field that keeps the hash compact (Redis' default hash-max-listpack-value). */
-    public static final int COMPACT_VALUE = 64;
     /** The recipient as the API shows it. */
     public static final String MASKED_RECIPIENT = "mk";
     public static final String CHANNEL = "ch";

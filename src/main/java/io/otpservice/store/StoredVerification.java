@@ -91,10 +91,8 @@ public record StoredVerification(
         f.put(ID, id.value());
         f.put(STATUS, status.wire());
         if (sealedRecipient != null) {
-            f.put(SEALED_RECIPIENT, sealedRecipient.substring(0, Math.min(COMPACT_VALUE, sealedRecipient.length())));
-            if (sealedRecipient.length() > COMPACT_VALUE) {
-                f.put(SEALED_RECIPIENT_REST, sealedRecipient.substring(COMPACT_VALUE));
-            }
+            // whole: these fields travel as one encoded value (IdempotencyStore), not as a Redis hash
+            f.put(SEALED_RECIPIENT, sealedRecipient);
         }
         f.put(MASKED_RECIPIENT, maskedRecipient);
         f.put(CHANNEL, channel.wire());

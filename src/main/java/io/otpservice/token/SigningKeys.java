@@ -38,10 +38,9 @@ public final class SigningKeys {
 
     /** A PKCS#8 private key (with or without PEM armour) and the public key it implies. */
     public static KeyPair fromPrivatePem(String pem) throws GeneralSecurityException {
-        ECPrivateKey key = (ECPrivateKey) KeyFactory.getInstance("EC")
-                .generatePrivate(new PKCS8EncodedKeySpec(der(pem)));
-        requireP256(key.getParams());
         byte[] der = der(pem);
+        ECPrivateKey key = (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+        requireP256(key.getParams());
         ECPoint embedded = embeddedPublicPoint(der);
         if (embedded != null) {
             // the public half the key file carries (OpenSSL writes it), accepted once it verifies a signature of the private half

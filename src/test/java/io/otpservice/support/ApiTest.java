@@ -14,15 +14,23 @@ import jakarta.inject.Inject;
 import jakarta.mail.internet.MimeMessage;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -217,5 +225,29 @@ public abstract class ApiTest {
         Map<String, String> fields = redis.hash(String.class).hgetall(key);
         redis.key().pexpire(Keys.livePointer(fields.get(Fields.RECIPIENT_HASH), fields.get(Fields.PURPOSE)), 1);
         redis.key().pexpire(key, 1);
+    }
+
+    /** Runs n calls released together; counts the answers by status. */
+    protected static Map<Integer, Long> race(int n, Function<Integer, Callable<Integer>> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch gate = new CountDownLatch(1);
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Callable<Integer> c = call.apply(i);
+                futures.add(pool.submit(() -> {
+                    gate.await();
+                    return c.call();
+                }));
+            }
+            gate.countDown();
+            List<Integer> results = new ArrayList<>();
+            for (Future<Integer> f : futures) {
+                results.add(f.get());
+            }
+            return results.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -1,34 +1,16 @@
 package io.otpservice.support;
 
-import io.quarkus.test.junit.QuarkusTestProfile;
-
-import java.util.List;
 import java.util.Map;
 
 /** The suite's servers, with a Redis Cluster (3 masters, 3 replicas) instead of a single Redis. */
-public class OnRedisCluster implements QuarkusTestProfile {
+public class OnRedisCluster extends OnRedisTopology {
 
-    @Override
-    public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(RedisClusterResource.class),
-                new TestResourceEntry(SmtpServerResource.class), new TestResourceEntry(SmsProvidersResource.class));
+    public OnRedisCluster() {
+        this(Map.of());
     }
 
-    /**
-     * Long Redis, replica and delivery timeouts instead of the suite's 700 ms and 800 ms, and a 5 s resend
-     * cooldown instead of 1 s: these tests are about Redis' answers, and a busy shared machine stalls the
-     * JVM or a Redis process for seconds (a 3.7 s blocked event loop was seen), spreads 30 "concurrent"
-     * creates over more than a second (the late ones then resend), and has late SMTP answers retried and
-     * mailed twice.
-     */
-    @Override
-    public Map<String, String> getConfigOverrides() {
-        return Map.of("otp.redis.timeout", "10s", "otp.redis.replica-ack-timeout", "5s",
-                "otp.resend.cooldown", "5s", "quarkus.fault-tolerance.global.timeout.value", "5000");
-    }
-
-    @Override
-    public boolean disableGlobalTestResources() {
-        return true;
+    /** {@code args} for {@link RedisClusterResource}, e.g. its {@code node-timeout}. */
+    protected OnRedisCluster(Map<String, String> args) {
+        super(RedisClusterResource.class, args);
     }
 }

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -28,11 +27,9 @@ public final class RedisCluster implements AutoCloseable {
     private static final int MASTERS = 3;
 
     private final List<RedisProcess> nodes;
-    private final int nodeTimeoutMs;
 
-    private RedisCluster(List<RedisProcess> nodes, int nodeTimeoutMs) {
+    private RedisCluster(List<RedisProcess> nodes) {
         this.nodes = nodes;
-        this.nodeTimeoutMs = nodeTimeoutMs;
     }
 
     public static RedisCluster start(int nodeTimeoutMs) {
@@ -44,7 +41,7 @@ public final class RedisCluster implements AutoCloseable {
                         "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", Integer.toString(nodeTimeoutMs),
                         "--cluster-require-full-coverage", "no"));
             }
-            RedisCluster cluster = new RedisCluster(nodes, nodeTimeoutMs);
+            RedisCluster cluster = new RedisCluster(nodes);
             cluster.create();
             return cluster;
         } catch (RuntimeException e) {
@@ -88,10 +85,6 @@ public final class RedisCluster implements AutoCloseable {
         return nodes.stream().map(n -> "redis://127.0.0.1:" + n.port()).collect(Collectors.joining(","));
     }
 
-    public int nodeTimeoutMs() {
-        return nodeTimeoutMs;
-    }
-
     public int port(int index) {
         return nodes.get(index).port();
     }
@@ -132,12 +125,6 @@ public final class RedisCluster implements AutoCloseable {
         String masterId = (String) Resp.call(masterPort, "CLUSTER", "MYID");
         return text.lines().map(l -> l.split(" ")).filter(f -> f[3].equals(masterId)).map(f -> portOf(f[1]))
                 .findFirst().orElseThrow();
-    }
-
-    /** Ports of the masters, by the first slot they serve. */
-    public Map<Integer, Integer> mastersBySlot(int askPort) {
-        return IntStream.of(0, 16384 / MASTERS, 16383).boxed().collect(Collectors.toMap(s -> s,
-                s -> masterOf(s, askPort).orElseThrow()));
     }
 
     private static int portOf(String address) {

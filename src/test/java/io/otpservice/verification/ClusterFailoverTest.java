@@ -7,8 +7,6 @@ import io.otpservice.support.RedisCluster;
 import io.otpservice.support.RedisClusterResource;
 import io.otpservice.support.ShardLoad;
 import io.otpservice.support.Signals;
-import io.otpservice.support.SmsProvidersResource;
-import io.otpservice.support.SmtpServerResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -45,17 +43,13 @@ class ClusterFailoverTest extends FailoverScenario {
 
     /** A cluster that fails over in a few seconds (cluster-node-timeout 2 s) and a 1 s Redis timeout. */
     public static class FailingOver extends OnRedisCluster {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RedisClusterResource.class, Map.of("node-timeout", "2000")),
-                    new TestResourceEntry(SmtpServerResource.class), new TestResourceEntry(SmsProvidersResource.class));
+        public FailingOver() {
+            super(Map.of("node-timeout", "2000"));
         }
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            // the log is read back from the mark a scenario starts at: no rotation at 10 MB under it
-            return Map.of("otp.redis.timeout", "1s", "quarkus.fault-tolerance.global.timeout.value", "5000",
-                    "quarkus.log.file.rotation.max-file-size", "1G");
+            return Map.of("otp.redis.timeout", "1s", "quarkus.fault-tolerance.global.timeout.value", "5000");
         }
     }
 

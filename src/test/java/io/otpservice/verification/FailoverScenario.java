@@ -139,19 +139,10 @@ abstract class FailoverScenario extends ApiTest {
         }
     }
 
-    /** Log lines written since {@code mark}, also across one rotation of the file (it rotates at 10 MB). */
+    /** Log lines written since {@code mark} (the test log does not rotate: application.properties). */
     static List<String> logSince(long mark) {
         try {
-            byte[] now = Files.readAllBytes(LOG);
-            List<String> lines = new ArrayList<>();
-            Path rotated = Path.of(LOG + ".1");
-            if (now.length < mark && Files.exists(rotated)) {
-                byte[] before = Files.readAllBytes(rotated);
-                lines.addAll(text(before, mark).lines().toList());
-                mark = 0;
-            }
-            lines.addAll(text(now, mark).lines().toList());
-            return lines;
+            return text(Files.readAllBytes(LOG), mark).lines().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,16 +6,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,29 +60,5 @@ class RaceTest extends ApiTest {
 
         assertThat(statuses).containsEntry(201, 1L).containsEntry(200, 29L);
         assertThat(codesSentTo(to, 1)).hasSize(1);
-    }
-
-    /** Runs n calls released together; counts the answers by status. */
-    private static Map<Integer, Long> race(int n, Function<Integer, Callable<Integer>> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch gate = new CountDownLatch(1);
-            List<Future<Integer>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Callable<Integer> c = call.apply(i);
-                futures.add(pool.submit(() -> {
-                    gate.await();
-                    return c.call();
-                }));
-            }
-            gate.countDown();
-            List<Integer> results = new ArrayList<>();
-            for (Future<Integer> f : futures) {
-                results.add(f.get());
-            }
-            return results.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

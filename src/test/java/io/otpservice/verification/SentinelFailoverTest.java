@@ -6,8 +6,6 @@ import io.otpservice.support.RedisSentinelResource;
 import io.otpservice.support.RedisSentinels;
 import io.otpservice.support.ShardLoad;
 import io.otpservice.support.Signals;
-import io.otpservice.support.SmsProvidersResource;
-import io.otpservice.support.SmtpServerResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -33,17 +31,13 @@ class SentinelFailoverTest extends FailoverScenario {
 
     /** Sentinels that call the master down after 2 s, and a 1 s Redis timeout. */
     public static class FailingOver extends OnRedisSentinel {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RedisSentinelResource.class, Map.of("down-after", "2000")),
-                    new TestResourceEntry(SmtpServerResource.class), new TestResourceEntry(SmsProvidersResource.class));
+        public FailingOver() {
+            super(Map.of("down-after", "2000"));
         }
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            // the log is read back from the mark a scenario starts at: no rotation at 10 MB under it
-            return Map.of("otp.redis.timeout", "1s", "quarkus.fault-tolerance.global.timeout.value", "5000",
-                    "quarkus.log.file.rotation.max-file-size", "1G");
+            return Map.of("otp.redis.timeout", "1s", "quarkus.fault-tolerance.global.timeout.value", "5000");
         }
     }
 

@@ -50,11 +50,6 @@ final class TwilioForm {
         return new TwilioForm(Map.copyOf(values));
     }
 
-    /** A parameter's value, absent when it was not sent. */
-    Optional<String> get(String name) {
-        return Optional.ofNullable(values.get(name));
-    }
-
     /** The value, or null when not sent. */
     String value(String name) {
         return values.get(name);

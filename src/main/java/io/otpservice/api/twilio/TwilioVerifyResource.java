@@ -137,10 +137,10 @@ public class TwilioVerifyResource {
             RequestValidator.ByRecipient byRecipient = validator.checkByRecipient(
                     new CheckByRecipientRequest(to, call.purpose(), form.value("Code"), null));
             command = byRecipient.check();
-            String recipientHash = hasher.recipientHash(byRecipient.recipient().normalised());
             target = sid == null ? lifecycle.liveId(byRecipient.recipient(), call.purpose())
                     // both: the sid names it, and To must be its recipient
                     : inService(verificationId(sid), call).map(v -> {
+                        String recipientHash = hasher.recipientHash(byRecipient.recipient().normalised());
                         if (!MessageDigest.isEqual(v.recipientHash().getBytes(StandardCharsets.US_ASCII),
                                 recipientHash.getBytes(StandardCharsets.US_ASCII))) {
                             throw new VerificationException.NotFound();
