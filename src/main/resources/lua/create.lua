@@ -73,18 +73,21 @@ if replaced then finish(replaced, 'canceled', now) end
 local ttl = tonumber(ARGV[6])
 local v = KEYS[4]
 -- the sealed recipient in fields of at most 64 bytes: a longer value makes Redis store the hash three times larger
-redis.call('HSET', v, F.id, ARGV[1], F.status, 'pending', F.sealed_recipient, string.sub(ARGV[11], 1, 64),
+local fields = {F.id, ARGV[1], F.status, 'pending', F.sealed_recipient, string.sub(ARGV[11], 1, 64),
   F.masked_recipient, ARGV[12], F.channel, ARGV[13], F.purpose, ARGV[14], F.locale, ARGV[15],
   F.recipient_hash, ARGV[16], F.code_hash, ARGV[10], F.created_at, num(now), F.expires_at, num(now + ttl),
   F.updated_at, num(now), F.send_times, '0',
   F.attempts, '0', F.max_attempts, ARGV[7], F.sends, '1', F.max_sends, ARGV[8], F.cooldown, ARGV[9],
   F.next_resend_at, num(now + tonumber(ARGV[9])), F.code_length, ARGV[17], F.country, ARGV[18],
   F.delivery_status, test and 'sent' or 'queued', F.delivery_provider, test and 'test-recipient' or '',
-  F.delivery_attempts, '0')
-if #ARGV[11] > 64 then redis.call('HSET', v, F.sealed_recipient_rest, string.sub(ARGV[11], 65)) end
-if ARGV[2] ~= '' then redis.call('HSET', v, F.session_hash, ARGV[2]) end
-if test then redis.call('HSET', v, F.test_recipient, '1') end
-if ARGV[24] ~= '' then redis.call('HSET', v, F.prefix, ARGV[24]) end
+  F.delivery_attempts, '0'}
+local function field(name, value) fields[#fields + 1] = name; fields[#fields + 1] = value end
+if #ARGV[11] > 64 then field(F.sealed_recipient_rest, string.sub(ARGV[11], 65)) end
+if ARGV[2] ~= '' then field(F.session_hash, ARGV[2]) end
+if test then field(F.test_recipient, '1') end
+if ARGV[24] ~= '' then field(F.prefix, ARGV[24]) end
+-- one HSET: each redis.call costs about 1.5 us of Redis CPU on its own
+redis.call('HSET', v, unpack(fields))
 redis.call('PEXPIRE', v, ttl)
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
 local sent = ARGV[1] .. ':1'

@@ -41,7 +41,7 @@ if test then
   -- a test recipient keeps its fixed code and skips the recipient windows
   redis.call('HSET', KEYS[1], F.sends, sn, F.next_resend_at, num(nr), F.updated_at, num(now), F.send_times, times)
 else
-  if ct_equal(ARGV[3], v[6]) or ct_equal(ARGV[3], v[7]) then return {'same-code'} end
+  if ARGV[3] == v[6] or ARGV[3] == v[7] then return {'same-code'} end
   local sends = K.recipient_sends(prefix, v[8])
   local longest
   wait, longest = window_wait(sends, now, ARGV[1])
