@@ -5,7 +5,13 @@ import io.otpservice.support.RawHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import io.restassured.RestAssured;
+
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -86,6 +92,32 @@ class HttpLayerTest extends ApiTest {
         RawHttp.Answer longLine = RawHttp.exchange("GET /.well-known/jwks.json?" + "a".repeat(5000) + " HTTP/1.1", NO_BODY);
         assertThat(longLine.body()).startsWith("HTTP/1.0 414 ");
         assertUnchanged(before);
+    }
+
+    /**
+     * The API speaks HTTP/1.1 only: the JDK's client asks for an h2c upgrade on plain http by default, and
+     * gets its answers in HTTP/1.1 (HTTP/2 requests were 500s); a connection that opens with the HTTP/2
+     * preface is closed or refused, never a 500.
+     */
+    @Test
+    void anHttp2UpgradeIsAnsweredInHttp11() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        String base = "http://localhost:" + RestAssured.port;
+        HttpResponse<String> read = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/verifications/VE" + "0".repeat(32)))
+                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(404);
+        assertThat(read.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        HttpResponse<String> create = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/verifications"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"http2.upgrade@example.com\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(create.statusCode()).as(create.body()).isEqualTo(201);
+        HttpResponse<String> keys = client.send(HttpRequest.newBuilder(URI.create(base + "/.well-known/jwks.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(keys.statusCode()).isEqualTo(200);
+
+        RawHttp.Answer preface = RawHttp.exchange("PRI * HTTP/2.0\r\n\r\nSM", NO_BODY);
+        assertThat(preface.status()).as(preface.toString()).isNotEqualTo(500).isIn(0, 400, 505);
     }
 
     private static void assertBare(int status, RawHttp.Answer answer) {
