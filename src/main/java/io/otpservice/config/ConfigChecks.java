@@ -80,6 +80,7 @@ final class ConfigChecks {
         k.range("otp.redis.timeout", c.redis().timeout(), Duration.ofMillis(10), Duration.ofMinutes(1));
         k.range("otp.redis.replica-ack-timeout", c.redis().replicaAckTimeout(), Duration.ofMillis(1), Duration.ofSeconds(30));
         k.range("otp.redis.topology-refresh", c.redis().topologyRefresh(), Duration.ofMillis(100), Duration.ofMinutes(1));
+        k.range("otp.log.flush-interval", c.log().flushInterval(), Duration.ZERO, Duration.ofSeconds(10));
         k.range("otp.token.ttl", c.token().ttl(), Duration.ofSeconds(10), Duration.ofHours(24));
         k.form("otp.crypto.provider", c.crypto().provider(), CRYPTO_PROVIDER, "must be auto, jdk or native");
         k.range("otp.idempotency.ttl", c.idempotency().ttl(), Duration.ofMinutes(1), Duration.ofDays(7));

@@ -85,6 +85,8 @@ public interface OtpConfig {
     /** Abuse and SMS-pumping protection: the prefix conversion guard, country budgets, the safe list. */
     Fraud fraud();
 
+    Log log();
+
     /**
      * The public base URL of this service (https://otp.example.com). Providers are asked to send
      * delivery receipts under it, and Twilio signatures are checked against it.
@@ -270,6 +272,15 @@ public interface OtpConfig {
 
         /** Public keys (PEM) of rotated-out signing keys, still published in the JWKS; kid = thumbprint. */
         Optional<List<String>> previousPublicKeys();
+    }
+
+    interface Log {
+        /**
+         * How often the console log's buffered lines are written (0 – 10 s); 0 writes each line as it
+         * is logged. A process killed outright loses at most this much of its last lines.
+         */
+        @WithDefault("50ms")
+        Duration flushInterval();
     }
 
     interface Crypto {

@@ -59,6 +59,7 @@ class ConfigValidationIT {
         bad.put("OTP_SMS_PROVIDERS|carrier-pigeon", "otp.sms.providers");
         bad.put("OTP_SMS_BLOCKED_NUMBER_TYPES|EXPENSIVE", "otp.sms.blocked-number-types");
         bad.put("OTP_TOKEN_TTL|48h", "otp.token.ttl");
+        bad.put("OTP_LOG_FLUSH_INTERVAL|1m", "otp.log.flush-interval");
         bad.put("OTP_PUBLIC_URL|https://otp.example.com/", "otp.public-url");
         bad.put("OTP_WEBOTP_DOMAIN|https://example.com", "otp.webotp.domain");
         bad.put("OTP_REDIS_TOPOLOGY_REFRESH|1ms", "otp.redis.topology-refresh");

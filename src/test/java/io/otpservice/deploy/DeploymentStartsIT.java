@@ -13,13 +13,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -124,6 +133,49 @@ class DeploymentStartsIT {
         Map<String, String> env = new HashMap<>(newSecrets());
         map(service.get("environment")).forEach((k, v) -> env.put(k, str(v)));
         assertStartsAndIsReady(env);
+    }
+
+    /**
+     * The production console log is buffered and written every otp.log.flush-interval: a request's JSON
+     * line reaches stdout while the service runs, not only when it stops.
+     */
+    @org.junit.jupiter.api.Test
+    void theRequestLogReachesStdoutWhileTheServiceRuns() throws Exception {
+        Map<String, String> env = new HashMap<>(newSecrets());
+        env.put("OTP_API_KEYS_LOGCHECK_HASH", HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest("log-check-key".getBytes(StandardCharsets.UTF_8))));
+        env.put("OTP_API_KEYS_LOGCHECK_SCOPES", "verify:read");
+        env.put("QUARKUS_REDIS_HOSTS", redis.uri());
+        env.put("QUARKUS_MAILER_HOST", "127.0.0.1");
+        env.put("QUARKUS_MAILER_PORT", Integer.toString(smtp.getSmtp().getPort()));
+        int port = RedisProcess.freePort();
+        int management = RedisProcess.freePort();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
+        String ready = "http://127.0.0.1:" + management + "/q/health/ready";
+        String id = "VE" + "0".repeat(32);
+        HttpRequest read = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/verifications/" + id))
+                .header("Authorization", "Bearer log-check-key").timeout(Duration.ofSeconds(5)).build();
+        AtomicInteger status = new AtomicInteger();
+        AtomicBoolean seenRunning = new AtomicBoolean();
+        PackagedApp.Result result = PackagedApp.run(env, 90, output -> {
+            if (status.get() == 0 && PackagedApp.up(ready)) {
+                try {
+                    status.set(HttpClient.newHttpClient().send(read, HttpResponse.BodyHandlers.discarding()).statusCode());
+                } catch (IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return true;
+                }
+            }
+            seenRunning.set(status.get() != 0 && output.lines().anyMatch(l -> l.contains("\"op\":\"read\"")));
+            return seenRunning.get();
+        });
+        assertThat(status.get()).as(result.output()).isEqualTo(404);
+        assertThat(seenRunning).as(result.output()).isTrue();
+        String line = result.output().lines().filter(l -> l.contains("\"op\":\"read\"")).findFirst().orElseThrow();
+        assertThat(line).startsWith("{").contains("\"id\":\"" + id + "\"").contains("\"status\":\"404\"");
     }
 
     private static void assertStartsAndIsReady(Map<String, String> env) throws Exception {
