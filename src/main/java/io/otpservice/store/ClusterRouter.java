@@ -7,6 +7,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -29,11 +30,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Redis Cluster routing of our own, over one standalone Vert.x client (with its own connection pool)
- * per master. A call goes to the master of its key's hash slot and nowhere else, so a dead or hung
- * node costs the calls of its own slots only: the Vert.x cluster client instead takes a connection to
- * every node for each call and fails or waits with the worst of them (see the README, "Redis in
- * production").
+ * Redis Cluster routing of our own. A call goes to the master of its key's hash slot and nowhere
+ * else, so a dead or hung node costs the calls of its own slots only: the Vert.x cluster client
+ * instead takes a connection to every node for each call and fails or waits with the worst of them
+ * (see the README, "Redis in production"). On an event loop the call goes over that loop's own
+ * connection to the master ({@link LoopConnections}, pipelined); elsewhere over a standalone Vert.x
+ * client (with its own pool) per master.
  *
  * <p>The slot map comes from {@code CLUSTER NODES} of every known node, each answer bounded in time,
  * merged per slot by the highest config epoch (as Redis Cluster itself decides), so a node that is
@@ -65,6 +67,7 @@ final class ClusterRouter implements RedisTopology {
     private final Duration timeout;
     private final long nodeAnswerMs;
     private final Map<String, Redis> clients = new ConcurrentHashMap<>();
+    private final Map<String, LoopConnections> loopConnections = new ConcurrentHashMap<>();
     private final AtomicReference<Topology> topology = new AtomicReference<>(Topology.EMPTY);
     private final AtomicReference<Future<Topology>> refreshing = new AtomicReference<>();
     private final Promise<Void> loaded = Promise.promise();
@@ -123,6 +126,13 @@ final class ClusterRouter implements RedisTopology {
     @Override
     public void failed(String key, Throwable failure) {
         if (!"redis-error".equals(RedisFailures.cause(failure))) {
+            if (LoopConnections.broken(failure)) {
+                // the deadline fires on the request's loop: that loop's connection to the node is not reused
+                LoopConnections loop = loopConnections.get(where(key));
+                if (loop != null) {
+                    loop.dropCurrent();
+                }
+            }
             refreshSoon();
         }
     }
@@ -142,19 +152,14 @@ final class ClusterRouter implements RedisTopology {
             refreshSoon();
             return Future.failedFuture(new NoRouteException("no master known for slot " + slot));
         }
-        Redis client = client(target);
-        Future<List<Response>> call;
-        if (asking) {
-            List<Request> withAsking = new ArrayList<>(requests.size() + 1);
-            withAsking.add(Request.cmd(Command.ASKING));
-            withAsking.addAll(requests);
-            call = client.batch(withAsking).map(replies -> replies.subList(1, replies.size()));
-        } else if (requests.size() == 1) {
-            call = client.send(requests.getFirst()).map(Collections::singletonList);
-        } else {
-            call = client.batch(requests);
-        }
+        LoopConnections loop = loopConnections.computeIfAbsent(target, ep -> new LoopConnections(vertx, options(ep)));
+        Future<RedisConnection> held = loop.current();
+        Future<List<Response>> call = held == null ? call(client(target), requests, asking)
+                : held.compose(connection -> call(connection, requests, asking));
         return call.recover(failure -> {
+            if (held != null && LoopConnections.broken(failure)) {
+                loop.dropCurrent();
+            }
             Redirect redirect = Redirect.parse(failure.getMessage());
             if (redirect == null || redirects == 0) {
                 return Future.failedFuture(failure);
@@ -166,20 +171,48 @@ final class ClusterRouter implements RedisTopology {
         });
     }
 
+    /** One call on this event loop's connection; after ASK, with ASKING in the same batch (one connection). */
+    private static Future<List<Response>> call(RedisConnection connection, List<Request> requests, boolean asking) {
+        if (asking) {
+            return connection.batch(withAsking(requests)).map(replies -> replies.subList(1, replies.size()));
+        }
+        return requests.size() == 1 ? connection.send(requests.getFirst()).map(Collections::singletonList)
+                : connection.batch(requests);
+    }
+
+    /** The same on a connection of the node's pool (a batch keeps to one connection). */
+    private static Future<List<Response>> call(Redis pool, List<Request> requests, boolean asking) {
+        if (asking) {
+            return pool.batch(withAsking(requests)).map(replies -> replies.subList(1, replies.size()));
+        }
+        return requests.size() == 1 ? pool.send(requests.getFirst()).map(Collections::singletonList)
+                : pool.batch(requests);
+    }
+
+    private static List<Request> withAsking(List<Request> requests) {
+        List<Request> withAsking = new ArrayList<>(requests.size() + 1);
+        withAsking.add(Request.cmd(Command.ASKING));
+        withAsking.addAll(requests);
+        return withAsking;
+    }
+
     private Redis client(String endpoint) {
-        return clients.computeIfAbsent(endpoint, ep -> {
-            RedisOptions options = new RedisOptions(base)
-                    .setType(RedisClientType.STANDALONE)
-                    .setEndpoints(new ArrayList<>(List.of(uri(ep))))
-                    .setPoolName("otp-redis-" + ep);
-            NetClientOptions net = new NetClientOptions(base.getNetClientOptions());
-            // a node that drops packets must not hold a pool slot for the default minute
-            if (net.getConnectTimeout() <= 0 || net.getConnectTimeout() > timeout.toMillis()) {
-                net.setConnectTimeout((int) timeout.toMillis());
-            }
-            options.setNetClientOptions(net);
-            return Redis.createClient(vertx, options);
-        });
+        return clients.computeIfAbsent(endpoint, ep -> Redis.createClient(vertx, options(ep)));
+    }
+
+    /** A node's options: Quarkus' settings (password, TLS, pool sizes) with the node's address. */
+    private RedisOptions options(String endpoint) {
+        RedisOptions options = new RedisOptions(base)
+                .setType(RedisClientType.STANDALONE)
+                .setEndpoints(new ArrayList<>(List.of(uri(endpoint))))
+                .setPoolName("otp-redis-" + endpoint);
+        NetClientOptions net = new NetClientOptions(base.getNetClientOptions());
+        // a node that drops packets must not hold a connection attempt for the default minute
+        if (net.getConnectTimeout() <= 0 || net.getConnectTimeout() > timeout.toMillis()) {
+            net.setConnectTimeout((int) timeout.toMillis());
+        }
+        options.setNetClientOptions(net);
+        return options;
     }
 
     /** The node's address with the scheme and credentials of the first configured host. */
@@ -394,6 +427,7 @@ final class ClusterRouter implements RedisTopology {
     public void close() {
         closed = true;
         vertx.cancelTimer(timer);
+        loopConnections.values().forEach(LoopConnections::close);
         clients.values().forEach(Redis::close);
     }
 

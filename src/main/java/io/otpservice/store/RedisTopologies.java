@@ -49,15 +49,10 @@ public class RedisTopologies implements RedisOptionsCustomizer {
             case SENTINEL -> new OneMaster(vertx, client, "sentinel", "sentinel-master:" + master,
                     redis.timeout(), redis.topologyRefresh(), null);
             case STANDALONE -> new OneMaster(vertx, client, "standalone", hostPort(built.getEndpoint()),
-                    redis.timeout(), redis.topologyRefresh(), loopOptions(built));
+                    redis.timeout(), redis.topologyRefresh(), built);
             case REPLICATION -> new OneMaster(vertx, client, "replication", hostPort(built.getEndpoint()),
                     redis.timeout(), redis.topologyRefresh(), null);
         };
-    }
-
-    /** The options of the event loops' own clients on a single Redis: Quarkus' settings (password, TLS, endpoint), one connection each. */
-    private static RedisOptions loopOptions(RedisOptions built) {
-        return new RedisOptions(built).setMaxPoolSize(1).setMaxPoolWaiting(1024);
     }
 
     void close(@Disposes RedisTopology topology) {
