@@ -12,14 +12,16 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.MediaType;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * The first route of every request: the request line and headers are checked against our limits, then
- * the whole body is read and counted here, however it is framed (Content-Length, chunked, HTTP/2
- * frames). Over {@value #MAX_BYTES} bytes is a 413 problem and nothing else runs, so no resource method
+ * The first route of every request: the request line and headers are checked against our limits and
+ * the headers Quarkus REST would choke on (a missing Host, a Content-Type that is no media type), then
+ * the whole body is read and counted here, however it is framed (Content-Length or chunked; the API
+ * port speaks HTTP/1.1 only). Over {@value #MAX_BYTES} bytes is a 413 problem and nothing else runs, so no resource method
  * (a DELETE that ignores its body included) can act before the limit holds. A body within the limit is
  * handed to Quarkus REST by {@link BufferedBody}. Netty's own, larger limits on the request line and
  * headers stay bare (see the README's Security section).
@@ -47,6 +49,10 @@ public class BodyLimit {
         static final Refusal BAD_FRAMING = of(Problem.of(new ApiException.InvalidRequest(
                 "The body must be framed by one Content-Length of digits or by Transfer-Encoding: chunked.",
                 List.of())));
+        static final Refusal NO_HOST = of(Problem.of(new ApiException.InvalidRequest(
+                "An HTTP/1.1 request must have a Host header.", List.of())));
+        static final Refusal BAD_CONTENT_TYPE = of(Problem.of(new ApiException.InvalidRequest(
+                "The Content-Type header is not a media type such as application/json.", List.of())));
 
         static Refusal of(Problem problem) {
             return new Refusal(problem, Json.encode(problem));
@@ -60,7 +66,22 @@ public class BodyLimit {
     }
 
     void install(@Observes Router router) {
-        router.route().order(-1000).handler(this::check);
+        router.route().order(-1000).handler(this::check).failureHandler(this::failedBeforeUs);
+    }
+
+    /**
+     * Vert.x Web fails an HTTP/1.1 request without a Host header before any route runs; Quarkus' error
+     * handler would answer a bare 400 and log an ERROR line per request. A problem instead, logged as a
+     * request line. Every other failure goes on to the error handler.
+     */
+    private void failedBeforeUs(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        if (rc.statusCode() == 400 && request.version() == HttpVersion.HTTP_1_1
+                && request.getHeader(HttpHeaders.HOST) == null) {
+            refuse(rc, Refusal.NO_HOST);
+        } else {
+            rc.next();
+        }
     }
 
     private void check(RoutingContext rc) {
@@ -71,6 +92,11 @@ public class BodyLimit {
         }
         if (headerBytes(request) > MAX_HEADER_BYTES) {
             refuse(rc, Refusal.HEADERS_TOO_LARGE);
+            return;
+        }
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && !isMediaType(type)) {
+            refuse(rc, Refusal.BAD_CONTENT_TYPE); // Quarkus REST would throw parsing it: a 500
             return;
         }
         List<String> encodings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
@@ -86,7 +112,7 @@ public class BodyLimit {
             refuse(rc, Refusal.TOO_LARGE);
             return;
         }
-        if (length == null && encodings.isEmpty() && request.version() != HttpVersion.HTTP_2) {
+        if (length == null && encodings.isEmpty()) {
             rc.next(); // HTTP/1.x without either header has no body (RFC 9112 §6.3)
             return;
         }
@@ -168,6 +194,16 @@ public class BodyLimit {
             }
         }
         return null;
+    }
+
+    /** Whether Quarkus REST can read the header as a media type (its own parser, as it will). */
+    private static boolean isMediaType(String value) {
+        try {
+            MediaType.valueOf(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** A Content-Length as digits only, else -1. */

@@ -120,6 +120,27 @@ class HttpLayerTest extends ApiTest {
         assertThat(preface.status()).as(preface.toString()).isNotEqualTo(500).isIn(0, 400, 505);
     }
 
+    /**
+     * Headers Quarkus REST or Vert.x Web would fail on: a Content-Type that is no media type was a 500, an
+     * HTTP/1.1 request without Host a bare 400 with an ERROR line. Both are problems now, storing nothing.
+     */
+    @Test
+    void aMalformedContentTypeOrAMissingHostIsAProblem() throws IOException {
+        Map<String, String> before = snapshot();
+        byte[] body = "{\"to\":\"nobody@example.com\"}".getBytes(StandardCharsets.US_ASCII);
+        for (String type : new String[]{";;;==", "/", "application/", "a/b/c", "json", "application/json, text/plain"}) {
+            RawHttp.Answer answer = RawHttp.exchange("POST /v1/verifications HTTP/1.1" + KEYED
+                    + "\r\nContent-Type: " + type + "\r\nContent-Length: " + body.length, body);
+            assertThat(answer.isProblem(400, "invalid-request")).as(type + ": " + answer).isTrue();
+            assertThat(answer.body()).contains("Content-Type");
+        }
+        RawHttp.Answer noHost = RawHttp.exchangeAsIs("GET /v1/verifications/VE" + "0".repeat(32) + " HTTP/1.1"
+                + KEYED + "\r\nConnection: close\r\n\r\n");
+        assertThat(noHost.isProblem(400, "invalid-request")).as(noHost.toString()).isTrue();
+        assertThat(noHost.body()).contains("Host");
+        assertUnchanged(before);
+    }
+
     private static void assertBare(int status, RawHttp.Answer answer) {
         assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
         assertThat(answer.body()).isEmpty();

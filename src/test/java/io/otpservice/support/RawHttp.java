@@ -44,6 +44,17 @@ public final class RawHttp {
         return exchange(head.getBytes(StandardCharsets.ISO_8859_1), body);
     }
 
+    /** Sends exactly these bytes (no Host or Connection header added) and reads the answer. */
+    public static Answer exchangeAsIs(String request) throws IOException {
+        try (Socket socket = new Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return read(socket.getInputStream());
+        }
+    }
+
     /** The head then each chunk of the body in chunked framing, then the last chunk. */
     public static Answer chunked(String head, byte[] body, int chunkSize) throws IOException {
         ByteArrayOutputStream framed = new ByteArrayOutputStream();
