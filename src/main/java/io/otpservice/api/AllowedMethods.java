@@ -30,7 +30,7 @@ public final class AllowedMethods {
     static final List<Class<?>> RESOURCES = List.of(VerificationResource.class, DeliveryCallbackResource.class,
             JwksResource.class, TwilioVerifyResource.class, FraudResource.class);
 
-    private record Route(Pattern path, Set<String> methods) {
+    private record Route(Pattern path, String template, Set<String> methods) {
     }
 
     private final List<Route> routes = new ArrayList<>();
@@ -44,10 +44,11 @@ public final class AllowedMethods {
                     continue;
                 }
                 Path sub = method.getAnnotation(Path.class);
-                Pattern path = pattern(join(base, sub == null ? "" : sub.value()));
+                String template = join(base, sub == null ? "" : sub.value());
+                Pattern path = pattern(template);
                 Route route = routes.stream().filter(r -> r.path().pattern().equals(path.pattern())).findFirst()
                         .orElseGet(() -> {
-                            Route fresh = new Route(path, new TreeSet<>(Set.of("OPTIONS")));
+                            Route fresh = new Route(path, template, new TreeSet<>(Set.of("OPTIONS")));
                             routes.add(fresh);
                             return fresh;
                         });
@@ -68,6 +69,20 @@ public final class AllowedMethods {
             }
         }
         return methods;
+    }
+
+    /**
+     * Tags the current request's HTTP metrics with the template of the resource path it names, as Quarkus
+     * REST does for a request it matched to a method: an OPTIONS or a 405 answered before that matching
+     * would otherwise be counted under its raw path, one series per verification id sent.
+     */
+    public void tagMetrics(String path) {
+        for (Route route : routes) {
+            if (route.path().matcher(path).matches()) {
+                HttpMetricsTemplate.set(route.template());
+                return;
+            }
+        }
     }
 
     /** The value of an Allow header. */

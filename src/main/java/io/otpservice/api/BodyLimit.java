@@ -3,9 +3,9 @@ package io.otpservice.api;
 import io.netty.util.AsciiString;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -38,6 +38,12 @@ public class BodyLimit {
     private static final int DRAIN_BYTES = 64 * 1024;
     /** Where the body read here waits for {@link BufferedBody}. */
     static final String BODY = "otp.body";
+    /** Set once {@link #check} ran: a failure without it happened in Vert.x Web before any route. */
+    private static final String CHECKED = "otp.checked";
+    /** The {@code uri} tag of the HTTP metrics for every refusal here: the raw path would be one series per path sent. */
+    static final String REFUSED_TEMPLATE = "REFUSED";
+    /** How long a refused connection may stay open for the client to read the answer. */
+    private static final long CLOSE_AFTER_MS = 1000;
 
     /** The refusals, encoded on the first refusal: Vert.x' JSON codec at class load was 5% of the start-up's CPU (JFR). */
     private record Refusal(Problem problem, String json) {
@@ -49,8 +55,8 @@ public class BodyLimit {
         static final Refusal BAD_FRAMING = of(Problem.of(new ApiException.InvalidRequest(
                 "The body must be framed by one Content-Length of digits or by Transfer-Encoding: chunked.",
                 List.of())));
-        static final Refusal NO_HOST = of(Problem.of(new ApiException.InvalidRequest(
-                "An HTTP/1.1 request must have a Host header.", List.of())));
+        static final Refusal BAD_HOST = of(Problem.of(new ApiException.InvalidRequest(
+                "The request must have one Host header naming a host (and port).", List.of())));
         static final Refusal BAD_CONTENT_TYPE = of(Problem.of(new ApiException.InvalidRequest(
                 "The Content-Type header is not a media type such as application/json.", List.of())));
 
@@ -70,21 +76,21 @@ public class BodyLimit {
     }
 
     /**
-     * Vert.x Web fails an HTTP/1.1 request without a Host header before any route runs; Quarkus' error
-     * handler would answer a bare 400 and log an ERROR line per request. A problem instead, logged as a
-     * request line. Every other failure goes on to the error handler.
+     * Vert.x Web fails a request whose Host (or HTTP/2 {@code :authority}) is missing or no authority
+     * before any route runs; Quarkus' error handler would answer a bare 400 and log an ERROR line per
+     * request. A problem instead, logged as a request line. Failures after our first route (marked
+     * {@link #CHECKED}) go on to the error handler.
      */
     private void failedBeforeUs(RoutingContext rc) {
-        HttpServerRequest request = rc.request();
-        if (rc.statusCode() == 400 && request.version() == HttpVersion.HTTP_1_1
-                && request.getHeader(HttpHeaders.HOST) == null) {
-            refuse(rc, Refusal.NO_HOST);
+        if (rc.get(CHECKED) == null && rc.statusCode() >= 400 && rc.statusCode() < 500) {
+            refuse(rc, Refusal.BAD_HOST);
         } else {
             rc.next();
         }
     }
 
     private void check(RoutingContext rc) {
+        rc.put(CHECKED, Boolean.TRUE);
         HttpServerRequest request = rc.request();
         if (request.uri().length() > MAX_URI) {
             refuse(rc, Refusal.URI_TOO_LONG);
@@ -177,11 +183,15 @@ public class BodyLimit {
         } else {
             format.logRefused(request.method().name(), request.path(), problem.status(), problem.code());
         }
+        HttpMetricsTemplate.set(REFUSED_TEMPLATE);
         if (!rc.response().ended()) {
+            HttpConnection connection = request.connection();
             rc.response().setStatusCode(problem.status())
                     .putHeader(HttpHeaders.CONTENT_TYPE, format == null ? Problem.MEDIA_TYPE : format.contentType())
                     .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(format == null ? refusal.json() : format.body(problem));
+                    .end(format == null ? refusal.json() : format.body(problem))
+                    // a client that sends nothing more (the rest of a body it announced) must not hold the connection
+                    .onComplete(written -> rc.vertx().setTimer(CLOSE_AFTER_MS, id -> connection.close()));
         }
     }
 

@@ -21,8 +21,12 @@ public class Options {
         if (!"OPTIONS".equals(request.getMethod())) {
             return null;
         }
-        Set<String> methods = allowed.of(request.getUriInfo().getPath());
-        return methods.isEmpty() ? null
-                : Response.noContent().header(HttpHeaders.ALLOW, AllowedMethods.header(methods)).build();
+        String path = request.getUriInfo().getPath();
+        Set<String> methods = allowed.of(path);
+        if (methods.isEmpty()) {
+            return null;
+        }
+        allowed.tagMetrics(path);
+        return Response.noContent().header(HttpHeaders.ALLOW, AllowedMethods.header(methods)).build();
     }
 }

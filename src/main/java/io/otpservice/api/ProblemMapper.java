@@ -97,6 +97,7 @@ public class ProblemMapper {
         if (status == 405) {
             Set<String> methods = allowed.of(uri.getPath());
             if (!methods.isEmpty()) {
+                allowed.tagMetrics(uri.getPath());
                 return Response.fromResponse(response).header(HttpHeaders.ALLOW, AllowedMethods.header(methods)).build();
             }
         }

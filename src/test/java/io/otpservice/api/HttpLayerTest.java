@@ -138,7 +138,27 @@ class HttpLayerTest extends ApiTest {
                 + KEYED + "\r\nConnection: close\r\n\r\n");
         assertThat(noHost.isProblem(400, "invalid-request")).as(noHost.toString()).isTrue();
         assertThat(noHost.body()).contains("Host");
+        // a Host that names no host and port fails in Vert.x Web just the same
+        for (String host : new String[]{"[::1", "a b", "x:99999", "x:80:80", "user@x", "x%"}) {
+            RawHttp.Answer badHost = RawHttp.exchangeAsIs("GET /v1/verifications/VE" + "0".repeat(32) + " HTTP/1.1"
+                    + KEYED + "\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+            assertThat(badHost.isProblem(400, "invalid-request")).as(host + ": " + badHost).isTrue();
+        }
         assertUnchanged(before);
+    }
+
+    /** A refused client that never sends the body it announced does not keep the connection: closed about a second after the answer. */
+    @Test
+    void aRefusedConnectionIsClosedEvenIfTheClientSendsNothingMore() throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /v1/verifications HTTP/1.1\r\nHost: localhost" + KEYED
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 413 ").contains("\"code\":\"payload-too-large\"");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(8));
+        }
     }
 
     private static void assertBare(int status, RawHttp.Answer answer) {
