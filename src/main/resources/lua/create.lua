@@ -24,16 +24,9 @@ local country = ARGV[22] ~= '' and key() or nil
 local psends, papprovals, pblock
 if ARGV[23] ~= '' then psends, papprovals, pblock = key(), key(), key() end
 
-if pblock then
-  local pwait, started, s, a = guard_judge(psends, papprovals, pblock, now, ARGV[23], ARGV[24], ARGV[18])
-  if pwait > 0 then return prefix_blocked(pwait, started, s, a) end
-end
-local country_longest
-if country then
-  local nwait
-  nwait, country_longest = window_wait(country, now, ARGV[22])
-  if nwait > 0 then return {'rate-limited', nwait, 'country-sends'} end
-end
+local refused, country_longest = judge_send(psends, papprovals, pblock, ARGV[23], ARGV[24], ARGV[18], country,
+  ARGV[22], now)
+if refused then return refused end
 if tenant then
   local twait, tlongest = window_wait(tenant, now, ARGV[21])
   if twait > 0 then return {'rate-limited', twait, 'api-key-creates'} end

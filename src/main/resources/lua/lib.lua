@@ -114,3 +114,19 @@ end
 local function prefix_blocked(wait, started, s, a)
   return {'prefix-blocked', wait, started and 1 or 0, s, a}
 end
+
+-- The fraud rules of a send, judged before anything is counted: the prefix guard (its keys only when
+-- given), then the country's send windows (its log only when given). Returns the answer of a refusal,
+-- or nil and the longest of the country's windows (for counting the send once it is written).
+local function judge_send(psends, papprovals, pblock, guard, number_prefix, cc, country, country_windows, now)
+  if pblock then
+    local pwait, started, s, a = guard_judge(psends, papprovals, pblock, now, guard, number_prefix, cc)
+    if pwait > 0 then return prefix_blocked(pwait, started, s, a) end
+  end
+  if country then
+    local nwait, longest = window_wait(country, now, country_windows)
+    if nwait > 0 then return {'rate-limited', nwait, 'country-sends'} end
+    return nil, longest
+  end
+  return nil
+end

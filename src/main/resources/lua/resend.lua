@@ -15,16 +15,8 @@ local function key() k = k + 1; return KEYS[k] end
 local country = (ARGV[4] or '') ~= '' and key() or nil
 local psends, papprovals, pblock
 if (ARGV[5] or '') ~= '' then psends, papprovals, pblock = key(), key(), key() end
-if pblock then
-  local pwait, started, s, a = guard_judge(psends, papprovals, pblock, now, ARGV[5], v[12], v[13])
-  if pwait > 0 then return prefix_blocked(pwait, started, s, a) end
-end
-local country_longest
-if country then
-  local nwait
-  nwait, country_longest = window_wait(country, now, ARGV[4])
-  if nwait > 0 then return {'rate-limited', nwait, 'country-sends'} end
-end
+local refused, country_longest = judge_send(psends, papprovals, pblock, ARGV[5], v[12], v[13], country, ARGV[4], now)
+if refused then return refused end
 
 local prefix = K.prefix(KEYS[1])
 local wait = window_wait(K.recipient_failures(prefix, v[8]), now, ARGV[2])

@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Redis Cluster routing of our own. A call goes to the master of its key's hash slot and nowhere
@@ -154,8 +155,13 @@ final class ClusterRouter implements RedisTopology {
         }
         LoopConnections loop = loopConnections.computeIfAbsent(target, ep -> new LoopConnections(vertx, options(ep)));
         Future<RedisConnection> held = loop.current();
-        Future<List<Response>> call = held == null ? call(client(target), requests, asking)
-                : held.compose(connection -> call(connection, requests, asking));
+        Future<List<Response>> call;
+        if (held == null) {
+            Redis pool = client(target);
+            call = call(pool::send, pool::batch, requests, asking);
+        } else {
+            call = held.compose(connection -> call(connection::send, connection::batch, requests, asking));
+        }
         return call.recover(failure -> {
             if (held != null && LoopConnections.broken(failure)) {
                 loop.dropCurrent();
@@ -171,22 +177,18 @@ final class ClusterRouter implements RedisTopology {
         });
     }
 
-    /** One call on this event loop's connection; after ASK, with ASKING in the same batch (one connection). */
-    private static Future<List<Response>> call(RedisConnection connection, List<Request> requests, boolean asking) {
+    /**
+     * One call over {@code send} and {@code batch} of this event loop's connection or of the node's pool
+     * (a batch keeps to one connection); after ASK, with ASKING in the same batch.
+     */
+    private static Future<List<Response>> call(Function<Request, Future<Response>> send,
+                                               Function<List<Request>, Future<List<Response>>> batch,
+                                               List<Request> requests, boolean asking) {
         if (asking) {
-            return connection.batch(withAsking(requests)).map(replies -> replies.subList(1, replies.size()));
+            return batch.apply(withAsking(requests)).map(replies -> replies.subList(1, replies.size()));
         }
-        return requests.size() == 1 ? connection.send(requests.getFirst()).map(Collections::singletonList)
-                : connection.batch(requests);
-    }
-
-    /** The same on a connection of the node's pool (a batch keeps to one connection). */
-    private static Future<List<Response>> call(Redis pool, List<Request> requests, boolean asking) {
-        if (asking) {
-            return pool.batch(withAsking(requests)).map(replies -> replies.subList(1, replies.size()));
-        }
-        return requests.size() == 1 ? pool.send(requests.getFirst()).map(Collections::singletonList)
-                : pool.batch(requests);
+        return requests.size() == 1 ? send.apply(requests.getFirst()).map(Collections::singletonList)
+                : batch.apply(requests);
     }
 
     private static List<Request> withAsking(List<Request> requests) {
