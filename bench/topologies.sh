@@ -20,17 +20,24 @@ export MALLOC_ARENA_MAX=2
 for p in $(seq 0 $((PURPOSES - 1))); do export "OTP_PURPOSES_P${p}_TTL=10m"; done
 export PURPOSES
 
-declare -A redis_pids bases apps
+declare -A redis_pids replica_pids bases apps
 start_redis; single_port=$redis_port; redis_pids[single]=${pids[-1]}
 start_redis; master_port=$redis_port; redis_pids[replicated]=${pids[-1]}
 replica_port=$(free_port)
 redis-server --port "$replica_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" \
   --replicaof 127.0.0.1 "$master_port" >/dev/null &
-pids+=($!); redis_pids[replicated]="${redis_pids[replicated]} $!"
+pids+=($!); redis_pids[replicated]="${redis_pids[replicated]} $!"; replica_pids[replicated]=$!
 until redis-cli -p "$master_port" info replication | grep -q 'state=online'; do sleep 0.1; done
 before=${#pids[@]}
 NODE_TIMEOUT=15000 start_cluster
 redis_pids[cluster]="${pids[*]:$before}"
+# the cluster's replicas, by the role each node reports (their CPU is printed apart)
+i=0
+for p in $cluster_ports; do
+  [ "$(redis-cli -p "$p" role | head -1)" = slave ] && replica_pids[cluster]="${replica_pids[cluster]:-} ${pids[$((before + i))]}"
+  i=$((i + 1))
+done
+replica_pids[single]=
 service_env
 
 for t in single replicated cluster; do
@@ -50,14 +57,14 @@ done
 # CPU time (ms) used so far by these pids (utime + stime of /proc/<pid>/stat)
 cpu_ms() { local total=0 p; for p in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $((total * 1000 / $(getconf CLK_TCK))); }
 
-measure() { # topology wrk-args...: "req/s p50 p99 non2xx requests service-cpu-ms redis-cpu-ms"
+measure() { # topology wrk-args...: "req/s p50 p99 non2xx requests service-cpu-ms redis-cpu-ms replicas-cpu-ms"
   local t=$1; shift
   local s0 r0 out
   # shellcheck disable=SC2086
-  s0=$(cpu_ms "${apps[$t]}"); r0=$(cpu_ms ${redis_pids[$t]})
+  s0=$(cpu_ms "${apps[$t]}"); r0=$(cpu_ms ${redis_pids[$t]}); q0=$(cpu_ms ${replica_pids[$t]})
   out=$(wrk -t"$((CONNECTIONS < 2 ? 1 : 2))" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "${bases[$t]}" 2>&1)
   # shellcheck disable=SC2086
-  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out") $(awk '/Non-2xx/ {print $5}' <<<"$out" | grep . || echo 0) $(awk '/requests in/ {print $1}' <<<"$out") $(($(cpu_ms "${apps[$t]}") - s0)) $(($(cpu_ms ${redis_pids[$t]}) - r0))"
+  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out") $(awk '/Non-2xx/ {print $5}' <<<"$out" | grep . || echo 0) $(awk '/requests in/ {print $1}' <<<"$out") $(($(cpu_ms "${apps[$t]}") - s0)) $(($(cpu_ms ${redis_pids[$t]}) - r0)) $(($(cpu_ms ${replica_pids[$t]}) - q0))"
 }
 fill_pool() { # base offset topology [seconds]: pending verifications for the approvals, on pairs of their own
   OFFSET=$2 POOL="$work/pool-$3" wrk -t2 -c"$CONNECTIONS" -d"${4:-5}s" -s bench/wrk/create-pool.lua "$1" >/dev/null 2>&1
@@ -90,10 +97,10 @@ python3 - "$results" <<'PY'
 import sys, statistics
 rows = {}
 for line in open(sys.argv[1]):
-    r, topo, kind, rps, p50, p99, non, n, scpu, rcpu = line.split()
+    r, topo, kind, rps, p50, p99, non, n, scpu, rcpu, qcpu = line.split()
     # 2xx per second only: an approval pool used up answers 404
     ok = float(rps) * (1 - int(non) / max(1, int(n))) if kind != "read" else float(rps)
-    rows.setdefault((kind, topo), {})[int(r)] = (ok, p50, p99, int(non), int(n), int(scpu), int(rcpu))
+    rows.setdefault((kind, topo), {})[int(r)] = (ok, p50, p99, int(non), int(n), int(scpu), int(rcpu), int(qcpu))
 def ms(v):
     return float(v[:-2]) if v.endswith("ms") else float(v[:-2]) / 1000 if v.endswith("us") else float(v[:-1]) * 1000
 print(f'{"run (2xx only)":30} {"req/s":>7} {"p50 ms":>7} {"p99 ms":>7} {"non-2xx":>8} {"/single":>8}'
@@ -109,6 +116,13 @@ for kind, label in (("read", "read (404)"), ("create", "create"), ("approve", "a
               f' {sum(v[3] for v in runs.values()):8d} {ratio:8.2f}'
               f' {statistics.median(1000 * v[5] / v[4] for v in runs.values()):12.0f}'
               f' {statistics.median(1000 * v[6] / v[4] for v in runs.values()):10.0f}')
+def per_create(topo, i):
+    return statistics.median(1000 * v[i] / v[4] for v in rows[("create", topo)].values())
+svc, red, rep = per_create("single", 5), per_create("single", 6), per_create("cluster", 7)
+print(f'CPU per 1000 creates: service {svc:.0f} ms on one Redis, {per_create("cluster", 5):.0f} on the cluster; Redis {red:.0f}'
+      f' ms on one, {per_create("cluster", 6):.0f} on the cluster, of which its replicas {rep:.0f}. With the service at its'
+      f' single-Redis CPU, the cluster\'s Redis CPU alone caps creates at {(svc + red) / (svc + per_create("cluster", 6)):.2f}'
+      f' of one Redis on a CPU-bound machine')
 print("per round, creates cluster/single:", ", ".join(f'{rows[("create", "cluster")][r][0] / rows[("create", "single")][r][0]:.2f}'
       for r in sorted(rows[("create", "single")])))
 PY

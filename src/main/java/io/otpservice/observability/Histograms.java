@@ -2,21 +2,35 @@ package io.otpservice.observability;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.otpservice.store.RedisTopologies;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 /**
  * Meter filters: histogram buckets for HTTP server timings, so p99 can be computed (and alerted on)
- * in Prometheus; and one tag set for the HTTP servers' byte meters, which the API server and the
- * management server would otherwise register with different tag keys (Prometheus refuses that).
+ * in Prometheus; and no gauges or pool meters for the event loops' own Redis connections. Each loop's
+ * connection is a client of its own, with a pool of one connection held for good: its pool meters say
+ * nothing, and its gauges, one per client under one name, were registered twice (a WARN at start). The
+ * same goes for the gauges of Redis Cluster's per-node clients. Their command counters and timers stay,
+ * summed, as {@code redis_loops_*} and {@code redis_nodes_*}.
  */
 public class Histograms {
 
     @Produces
     @Singleton
-    MeterFilter oneTagSetForBothServers() {
-        return MeterFilter.ignoreTags("server.port", "server_port");
+    MeterFilter noGaugesForLoopConnections() {
+        return new MeterFilter() {
+            @Override
+            public MeterFilterReply accept(Meter.Id id) {
+                boolean loopPool = RedisTopologies.LOOP_POOL.equals(id.getTag("pool.name"));
+                boolean loopGauge = id.getType() == Meter.Type.GAUGE
+                        && (id.getName().startsWith(RedisTopologies.LOOP_METRICS + ".")
+                        || id.getName().startsWith(RedisTopologies.NODE_METRICS + "."));
+                return loopPool || loopGauge ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+            }
+        };
     }
 
     @Produces

@@ -207,7 +207,7 @@ final class ClusterRouter implements RedisTopology {
         RedisOptions options = new RedisOptions(base)
                 .setType(RedisClientType.STANDALONE)
                 .setEndpoints(new ArrayList<>(List.of(uri(endpoint))))
-                .setPoolName("otp-redis-" + endpoint);
+                .setPoolName("otp-redis-" + endpoint).setMetricsName(RedisTopologies.NODE_METRICS);
         NetClientOptions net = new NetClientOptions(base.getNetClientOptions());
         // a node that drops packets must not hold a connection attempt for the default minute
         if (net.getConnectTimeout() <= 0 || net.getConnectTimeout() > timeout.toMillis()) {

@@ -30,7 +30,8 @@ final class LoopConnections {
     /** @param options the node's options; one connection per client */
     LoopConnections(Vertx vertx, RedisOptions options) {
         this.vertx = vertx;
-        this.options = new RedisOptions(options).setMaxPoolSize(1).setMaxPoolWaiting(1024);
+        this.options = new RedisOptions(options).setMaxPoolSize(1).setMaxPoolWaiting(1024)
+                .setPoolName(RedisTopologies.LOOP_POOL).setMetricsName(RedisTopologies.LOOP_METRICS);
     }
 
     /** This event loop's connection (opened now if it has none), or null off the event loops. */

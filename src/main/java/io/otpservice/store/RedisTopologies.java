@@ -21,6 +21,14 @@ import java.net.URI;
 @Singleton
 public class RedisTopologies implements RedisOptionsCustomizer {
 
+    /**
+     * The metrics names (the prefix of their client meters) of our own Redis clients: every event loop's
+     * own connection (LoopConnections) and, on Redis Cluster, each node's pool; and the pool name of the
+     * loops' connections.
+     */
+    public static final String LOOP_METRICS = "redis.loops";
+    public static final String NODE_METRICS = "redis.nodes";
+    public static final String LOOP_POOL = "otp-loops";
     private static final String DEFAULT_CLIENT = "<default>";
 
     private volatile RedisOptions options;
