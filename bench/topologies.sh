@@ -57,14 +57,17 @@ done
 # CPU time (ms) used so far by these pids (utime + stime of /proc/<pid>/stat)
 cpu_ms() { local total=0 p; for p in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $((total * 1000 / $(getconf CLK_TCK))); }
 
-measure() { # topology wrk-args...: "req/s p50 p99 non2xx requests service-cpu-ms redis-cpu-ms replicas-cpu-ms"
+# CPU time (ms) the whole machine has been busy (all but idle and iowait of /proc/stat)
+busy_ms() { awk '/^cpu / {print int(($2 + $3 + $4 + $7 + $8 + $9) * 1000 / '"$(getconf CLK_TCK)"')}' /proc/stat; }
+
+measure() { # topology wrk-args...: "req/s p50 p99 non2xx requests service-cpu-ms redis-cpu-ms replicas-cpu-ms machine-busy-ms"
   local t=$1; shift
   local s0 r0 out
   # shellcheck disable=SC2086
-  s0=$(cpu_ms "${apps[$t]}"); r0=$(cpu_ms ${redis_pids[$t]}); q0=$(cpu_ms ${replica_pids[$t]})
+  s0=$(cpu_ms "${apps[$t]}"); r0=$(cpu_ms ${redis_pids[$t]}); q0=$(cpu_ms ${replica_pids[$t]}); b0=$(busy_ms)
   out=$(wrk -t"$((CONNECTIONS < 2 ? 1 : 2))" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "${bases[$t]}" 2>&1)
   # shellcheck disable=SC2086
-  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out") $(awk '/Non-2xx/ {print $5}' <<<"$out" | grep . || echo 0) $(awk '/requests in/ {print $1}' <<<"$out") $(($(cpu_ms "${apps[$t]}") - s0)) $(($(cpu_ms ${redis_pids[$t]}) - r0)) $(($(cpu_ms ${replica_pids[$t]}) - q0))"
+  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out") $(awk '/Non-2xx/ {print $5}' <<<"$out" | grep . || echo 0) $(awk '/requests in/ {print $1}' <<<"$out") $(($(cpu_ms "${apps[$t]}") - s0)) $(($(cpu_ms ${redis_pids[$t]}) - r0)) $(($(cpu_ms ${replica_pids[$t]}) - q0)) $(($(busy_ms) - b0))"
 }
 fill_pool() { # base offset topology [seconds]: pending verifications for the approvals, on pairs of their own
   OFFSET=$2 POOL="$work/pool-$3" wrk -t2 -c"$CONNECTIONS" -d"${4:-5}s" -s bench/wrk/create-pool.lua "$1" >/dev/null 2>&1
@@ -94,13 +97,13 @@ done
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2 -c$CONNECTIONS, $ROUNDS rounds of $DURATION (approvals 4s); server java $JVM_OPTS"
 python3 - "$results" <<'PY'
-import sys, statistics
+import os, sys, statistics
 rows = {}
 for line in open(sys.argv[1]):
-    r, topo, kind, rps, p50, p99, non, n, scpu, rcpu, qcpu = line.split()
+    r, topo, kind, rps, p50, p99, non, n, scpu, rcpu, qcpu, busy = line.split()
     # 2xx per second only: an approval pool used up answers 404
     ok = float(rps) * (1 - int(non) / max(1, int(n))) if kind != "read" else float(rps)
-    rows.setdefault((kind, topo), {})[int(r)] = (ok, p50, p99, int(non), int(n), int(scpu), int(rcpu), int(qcpu))
+    rows.setdefault((kind, topo), {})[int(r)] = (ok, p50, p99, int(non), int(n), int(scpu), int(rcpu), int(qcpu), int(busy))
 def ms(v):
     return float(v[:-2]) if v.endswith("ms") else float(v[:-2]) / 1000 if v.endswith("us") else float(v[:-1]) * 1000
 print(f'{"run (2xx only)":30} {"req/s":>7} {"p50 ms":>7} {"p99 ms":>7} {"non-2xx":>8} {"/single":>8}'
@@ -118,11 +121,15 @@ for kind, label in (("read", "read (404)"), ("create", "create"), ("approve", "a
               f' {statistics.median(1000 * v[6] / v[4] for v in runs.values()):10.0f}')
 def per_create(topo, i):
     return statistics.median(1000 * v[i] / v[4] for v in rows[("create", topo)].values())
-svc, red, rep = per_create("single", 5), per_create("single", 6), per_create("cluster", 7)
+svc, red, busy = (per_create("single", i) for i in (5, 6, 8))
+rep = per_create("cluster", 7)
+creates = statistics.median(v[0] for v in rows[("create", "single")].values())
+# the least CPU a create on the cluster can take: a create on one Redis, its Redis CPU swapped for the cluster's
+least = busy - red + per_create("cluster", 6)
 print(f'CPU per 1000 creates: service {svc:.0f} ms on one Redis, {per_create("cluster", 5):.0f} on the cluster; Redis {red:.0f}'
-      f' ms on one, {per_create("cluster", 6):.0f} on the cluster, of which its replicas {rep:.0f}. With the service at its'
-      f' single-Redis CPU, the cluster\'s Redis CPU alone caps creates at {(svc + red) / (svc + per_create("cluster", 6)):.2f}'
-      f' of one Redis on a CPU-bound machine')
+      f' ms on one, {per_create("cluster", 6):.0f} on the cluster (of which its replicas {rep:.0f}); the whole machine'
+      f' {busy:.0f} ms on one Redis. Bound: even with the service, wrk and the rest at their single-Redis CPU and no core'
+      f' idle, the cluster\'s Redis CPU allows creates of at most {os.cpu_count() * 1e6 / least / creates:.2f}x one Redis here')
 print("per round, creates cluster/single:", ", ".join(f'{rows[("create", "cluster")][r][0] / rows[("create", "single")][r][0]:.2f}'
       for r in sorted(rows[("create", "single")])))
 PY

@@ -40,6 +40,40 @@ class HasherTest {
         assertThat(hasher.sessionHash("\ud83d\ude00")).isNotEqualTo(hasher.sessionHash("?")).hasSize(64);
     }
 
+    /** Each thread hashes with its own Mac: the same text gives the same hash everywhere, HMAC-SHA256 of its UTF-8. */
+    @Test
+    void everyThreadHashesTheSameTextAlikeAndAsHmacOfItsUtf8() throws Exception {
+        Hasher shared = new Hasher(List.of(NEW, OLD));
+        List<String> texts = List.of("alice@example.com", "Zoë", "用户@例子.广告", "\ud83d\ude00 ok", "");
+        javax.crypto.Mac reference = javax.crypto.Mac.getInstance("HmacSHA256");
+        reference.init(new javax.crypto.spec.SecretKeySpec(OLD, "HmacSHA256"));
+        for (String text : texts) {
+            String expected = java.util.HexFormat.of().formatHex(
+                    reference.doFinal(("session:" + text).getBytes(StandardCharsets.UTF_8)));
+            assertThat(shared.sessionHashCandidates(text).get(1)).isEqualTo(expected);
+        }
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Boolean>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                runs.add(threads.submit(() -> {
+                    for (int i = 0; i < 2000; i++) {
+                        String text = texts.get(i % texts.size());
+                        if (!shared.sessionHash(text).equals(new Hasher(List.of(NEW, OLD)).sessionHash(text))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> run : runs) {
+                assertThat(run.get()).isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     @Test
     void theRecipientCipherRoundTripsAcrossRotation() {
         CodeGenerator random = new CodeGenerator();
