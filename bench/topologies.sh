@@ -6,8 +6,9 @@
 #               window lives in another slot), WAIT on approvals
 # One warm service per topology, measured in turn, ROUNDS times, the order rotating each round;
 # medians, and the CPU time the service and the Redis processes spent per request (steadier than
-# requests per second on a shared machine). Issue #13's target: creates on the cluster >= 0.8x
-# creates on a single Redis.
+# requests per second on a shared machine), with the cluster replicas' share and the whole machine's,
+# and the bound that the cluster's Redis CPU alone puts on creates here. Issue #13's target: creates on
+# the cluster >= 0.8x creates on a single Redis.
 #   bench/topologies.sh      DURATION=8s ROUNDS=3 (at most 4) CONNECTIONS=50
 # Needs: JDK 25, redis-server, redis-cli, wrk, curl, openssl, python3. About 5 minutes.
 DURATION=${DURATION:-8s}
