@@ -3,12 +3,12 @@ package io.otpservice.api;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import io.otpservice.delivery.receipt.Callbacks;
+import io.otpservice.store.VerificationId;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
-import java.util.regex.Pattern;
 
 /**
  * One log line per API request outcome: operation, verification id, masked recipient, outcome, HTTP
@@ -19,7 +19,6 @@ public class RequestLog {
     private static final Logger LOG = Logger.getLogger("otp.request");
     private static final String START = "otp.request.start";
     private static final String VERIFICATIONS = "/v1/verifications/";
-    private static final Pattern ID = Pattern.compile("VE[0-9a-f]{32}");
     private static final String[] KEYS = {"api", "op", "outcome", "status", "durationMs", "id", "to"};
 
     @ServerRequestFilter(preMatching = true)
@@ -124,7 +123,7 @@ public class RequestLog {
             end++;
         }
         String candidate = path.substring(start, end);
-        return ID.matcher(candidate).matches() ? candidate : null;
+        return VerificationId.wellFormed(candidate) ? candidate : null;
     }
 
     /** Microseconds as milliseconds with three decimals ("3.114"); "-1.000" when unknown. */

@@ -1,7 +1,6 @@
 package io.otpservice.store;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A well-formed verification id: {@code VE} + 32 hex digits, the first 4 being the recipient's hash
@@ -10,16 +9,33 @@ import java.util.regex.Pattern;
  */
 public record VerificationId(String value) {
 
-    private static final Pattern FORMAT = Pattern.compile("VE[0-9a-f]{32}");
+    private static final int LENGTH = 34;
 
     public VerificationId {
-        if (value == null || !FORMAT.matcher(value).matches()) {
+        if (!wellFormed(value)) {
             throw new IllegalArgumentException("not a verification id");
         }
     }
 
     public static Optional<VerificationId> parse(String text) {
-        return text != null && FORMAT.matcher(text).matches() ? Optional.of(new VerificationId(text)) : Optional.empty();
+        return wellFormed(text) ? Optional.of(new VerificationId(text)) : Optional.empty();
+    }
+
+    /**
+     * Whether {@code text} is {@code VE} and 32 lower-case hex digits. Checked by hand: an id is checked
+     * two or three times per request, and the regular expression was 2-3 % of a check's CPU.
+     */
+    public static boolean wellFormed(String text) {
+        if (text == null || text.length() != LENGTH || text.charAt(0) != 'V' || text.charAt(1) != 'E') {
+            return false;
+        }
+        for (int i = 2; i < LENGTH; i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static VerificationId of(String tag, String randomHex28) {
