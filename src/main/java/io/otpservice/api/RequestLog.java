@@ -9,7 +9,6 @@ import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
-
 /**
  * One log line per API request outcome: operation, verification id, masked recipient, outcome, HTTP
  * status and duration, as MDC fields (JSON members in production). Never a code, key or raw recipient.

@@ -113,7 +113,7 @@ public final class Hasher {
      * would hash alike. Callers refuse malformed text first; this fails closed if one did not. Text
      * without surrogates (nearly all) is encoded by String.getBytes, without an encoder and its buffers.
      */
-    static byte[] utf8(String input) {
+    private static byte[] utf8(String input) {
         boolean surrogates = false;
         for (int i = 0; i < input.length() && !surrogates; i++) {
             surrogates = Character.isSurrogate(input.charAt(i));

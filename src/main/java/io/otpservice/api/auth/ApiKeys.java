@@ -24,6 +24,15 @@ import java.util.Set;
 @Startup
 public final class ApiKeys {
 
+    /** One digest per thread: digest() resets it, and a lookup of the provider per request was measurable. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     private final Map<String, Caller> byHash = new HashMap<>();
 
     public ApiKeys(OtpConfig config) {
@@ -42,13 +51,4 @@ public final class ApiKeys {
     public static String sha256(String value) {
         return HexFormat.of().formatHex(SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8)));
     }
-
-    /** One digest per thread: digest() resets it, and a lookup of the provider per request was measurable. */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
 }
