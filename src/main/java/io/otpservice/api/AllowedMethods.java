@@ -60,29 +60,23 @@ public final class AllowedMethods {
         }
     }
 
-    /** The methods {@code path} takes, OPTIONS included; empty when no resource has the path. */
-    public Set<String> of(String path) {
+    /**
+     * The methods {@code path} takes, OPTIONS included; empty when no resource has the path. For the
+     * request being answered (an OPTIONS, a 405): its HTTP metrics are tagged with the template of the
+     * resource path it names, as Quarkus REST does for a request it matched to a method; answered before
+     * that matching, it would otherwise be counted under its raw path, one series per verification id sent.
+     */
+    public Set<String> answering(String path) {
         Set<String> methods = new TreeSet<>();
         for (Route route : routes) {
             if (route.path().matcher(path).matches()) {
+                if (methods.isEmpty()) {
+                    HttpMetricsTemplate.set(route.template());
+                }
                 methods.addAll(route.methods());
             }
         }
         return methods;
-    }
-
-    /**
-     * Tags the current request's HTTP metrics with the template of the resource path it names, as Quarkus
-     * REST does for a request it matched to a method: an OPTIONS or a 405 answered before that matching
-     * would otherwise be counted under its raw path, one series per verification id sent.
-     */
-    public void tagMetrics(String path) {
-        for (Route route : routes) {
-            if (route.path().matcher(path).matches()) {
-                HttpMetricsTemplate.set(route.template());
-                return;
-            }
-        }
     }
 
     /** The value of an Allow header. */

@@ -21,12 +21,8 @@ public class Options {
         if (!"OPTIONS".equals(request.getMethod())) {
             return null;
         }
-        String path = request.getUriInfo().getPath();
-        Set<String> methods = allowed.of(path);
-        if (methods.isEmpty()) {
-            return null;
-        }
-        allowed.tagMetrics(path);
-        return Response.noContent().header(HttpHeaders.ALLOW, AllowedMethods.header(methods)).build();
+        Set<String> methods = allowed.answering(request.getUriInfo().getPath());
+        return methods.isEmpty() ? null
+                : Response.noContent().header(HttpHeaders.ALLOW, AllowedMethods.header(methods)).build();
     }
 }

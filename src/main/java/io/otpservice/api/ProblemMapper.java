@@ -95,9 +95,8 @@ public class ProblemMapper {
         }
         Response response = respond(problem);
         if (status == 405) {
-            Set<String> methods = allowed.of(uri.getPath());
+            Set<String> methods = allowed.answering(uri.getPath());
             if (!methods.isEmpty()) {
-                allowed.tagMetrics(uri.getPath());
                 return Response.fromResponse(response).header(HttpHeaders.ALLOW, AllowedMethods.header(methods)).build();
             }
         }

@@ -52,14 +52,19 @@ final class OneMaster implements RedisTopology {
 
     @Override
     public Future<Response> send(String key, Request request) {
-        Future<RedisConnection> held = loops == null ? null : loops.current();
+        Future<RedisConnection> held = held();
         return held == null ? redis.send(request) : held.compose(c -> c.send(request));
     }
 
     @Override
     public Future<List<Response>> batch(String key, List<Request> requests) {
-        Future<RedisConnection> held = loops == null ? null : loops.current();
+        Future<RedisConnection> held = held();
         return held == null ? redis.batch(requests) : held.compose(c -> c.batch(requests));
+    }
+
+    /** This event loop's own connection, or null to use the pool. */
+    private Future<RedisConnection> held() {
+        return loops == null ? null : loops.current();
     }
 
     @Override

@@ -2,8 +2,17 @@ package io.otpservice.code;
 
 import org.junit.jupiter.api.Test;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,19 +54,19 @@ class HasherTest {
     void everyThreadHashesTheSameTextAlikeAndAsHmacOfItsUtf8() throws Exception {
         Hasher shared = new Hasher(List.of(NEW, OLD));
         List<String> texts = List.of("alice@example.com", "Zoë", "用户@例子.广告", "\ud83d\ude00 ok", "");
-        javax.crypto.Mac reference = javax.crypto.Mac.getInstance("HmacSHA256");
-        reference.init(new javax.crypto.spec.SecretKeySpec(OLD, "HmacSHA256"));
+        Mac reference = Mac.getInstance("HmacSHA256");
+        reference.init(new SecretKeySpec(OLD, "HmacSHA256"));
         for (String text : texts) {
-            String expected = java.util.HexFormat.of().formatHex(
+            String expected = HexFormat.of().formatHex(
                     reference.doFinal(("session:" + text).getBytes(StandardCharsets.UTF_8)));
             assertThat(shared.sessionHashCandidates(text).get(1)).isEqualTo(expected);
         }
         Hasher fresh = new Hasher(List.of(NEW, OLD));
-        java.util.Map<String, String> hashes = new java.util.HashMap<>();
+        Map<String, String> hashes = new HashMap<>();
         texts.forEach(text -> hashes.put(text, fresh.sessionHash(text)));
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
-            List<java.util.concurrent.Future<Boolean>> runs = new java.util.ArrayList<>();
+            List<Future<Boolean>> runs = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 runs.add(threads.submit(() -> {
                     for (int i = 0; i < 2000; i++) {
@@ -69,7 +78,7 @@ class HasherTest {
                     return true;
                 }));
             }
-            for (java.util.concurrent.Future<Boolean> run : runs) {
+            for (Future<Boolean> run : runs) {
                 assertThat(run.get()).isTrue();
             }
         } finally {

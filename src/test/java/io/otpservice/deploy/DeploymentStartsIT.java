@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.concurrent.CompletionException;
+import java.util.stream.IntStream;
 
 import static io.otpservice.support.Kustomize.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,12 +166,12 @@ class DeploymentStartsIT {
             if (status.get() == 0 && PackagedApp.up(ready)) {
                 try {
                     HttpClient client = HttpClient.newHttpClient();
-                    List<Integer> burst = java.util.stream.IntStream.range(0, 16)
+                    List<Integer> burst = IntStream.range(0, 16)
                             .mapToObj(i -> client.sendAsync(read, HttpResponse.BodyHandlers.discarding()))
                             .toList().stream().map(f -> f.join().statusCode()).toList();
                     assertThat(burst).containsOnly(404);
                     status.set(client.send(read, HttpResponse.BodyHandlers.discarding()).statusCode());
-                } catch (IOException | java.util.concurrent.CompletionException e) {
+                } catch (IOException | CompletionException e) {
                     return false;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

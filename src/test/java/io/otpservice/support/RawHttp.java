@@ -46,13 +46,7 @@ public final class RawHttp {
 
     /** Sends exactly these bytes (no Host or Connection header added) and reads the answer. */
     public static Answer exchangeAsIs(String request) throws IOException {
-        try (Socket socket = new Socket("localhost", RestAssured.port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            return read(socket.getInputStream());
-        }
+        return send(request.getBytes(StandardCharsets.ISO_8859_1), new byte[0]);
     }
 
     /** The head then each chunk of the body in chunked framing, then the last chunk. */
@@ -69,11 +63,18 @@ public final class RawHttp {
     }
 
     private static Answer exchange(byte[] head, byte[] body) throws IOException {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.write(head);
+        request.write("\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return send(request.toByteArray(), body);
+    }
+
+    /** Sends {@code head} as it is, then {@code body}, and reads the answer. */
+    private static Answer send(byte[] head, byte[] body) throws IOException {
         try (Socket socket = new Socket("localhost", RestAssured.port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(head);
-            out.write("\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             try {
                 out.write(body);
                 out.flush();
