@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -124,7 +125,30 @@ class DeploymentStartsIT {
         while (e.find()) {
             env.put(e.group(1), e.group(2));
         }
-        assertStartsAndIsReady(env);
+        if (dockerfile.equals("Dockerfile.jvm")) {
+            // with the image's own JVM flags, /deployments being target/quarkus-app: a flag this JVM refuses
+            // (or a wrong library path) would keep the image from starting
+            List<String> flags = imageJvmFlags(text);
+            assertThat(flags).contains("-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m");
+            String output = assertStartsAndIsReady(flags, env);
+            assertThat(output).contains("(native, first)");
+        } else {
+            assertStartsAndIsReady(env);
+        }
+    }
+
+    /** JAVA_OPTS_BASE and JAVA_OPTS of Dockerfile.jvm, as its entrypoint passes them to java. */
+    private static List<String> imageJvmFlags(String dockerfile) {
+        String deployments = ROOT.resolve("target/quarkus-app").toAbsolutePath().toString();
+        List<String> flags = new ArrayList<>();
+        for (String variable : List.of("JAVA_OPTS_BASE", "JAVA_OPTS")) {
+            Matcher value = Pattern.compile("\\b" + variable + "=\"([^\"]*)\"").matcher(dockerfile);
+            assertThat(value.find()).as("Dockerfile.jvm sets " + variable).isTrue();
+            for (String flag : value.group(1).trim().split("\\s+")) {
+                flags.add(flag.replace("/deployments", deployments));
+            }
+        }
+        return flags;
     }
 
     @org.junit.jupiter.api.Test
@@ -191,6 +215,11 @@ class DeploymentStartsIT {
     }
 
     private static void assertStartsAndIsReady(Map<String, String> env) throws Exception {
+        assertStartsAndIsReady(List.of("-XX:TieredStopAtLevel=1"), env);
+    }
+
+    /** Starts the packaged app with these JVM flags and environment; returns what it printed. */
+    private static String assertStartsAndIsReady(List<String> jvmFlags, Map<String, String> env) throws Exception {
         assertThat(env).containsKey("QUARKUS_REDIS_HOSTS");
         env.put("QUARKUS_REDIS_HOSTS", redis.uri());
         env.put("QUARKUS_REDIS_CLIENT_TYPE", "standalone");
@@ -202,9 +231,11 @@ class DeploymentStartsIT {
         String ready = "http://127.0.0.1:" + management + "/q/health/ready";
         // the packaged app builds its OpenAPI document on the first request (LazyOpenApiDocumentService)
         String openapi = "http://127.0.0.1:" + management + "/q/openapi";
-        PackagedApp.Result result = PackagedApp.run(env, 90, output -> PackagedApp.up(ready) && PackagedApp.answers(openapi, "openapi: 3"));
+        PackagedApp.Result result = PackagedApp.run(jvmFlags, env, 90,
+                output -> PackagedApp.up(ready) && PackagedApp.answers(openapi, "openapi: 3"));
         assertThat(result.exited()).as(result.output()).isFalse();
         assertThat(result.output()).contains("started in");
+        return result.output();
     }
 
     /** The Secret an operator creates: secret.example.yaml's keys, the generated ones from new-secrets.java. */

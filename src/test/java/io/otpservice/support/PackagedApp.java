@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +34,23 @@ public final class PackagedApp {
      */
     public static Result run(Map<String, String> env, int seconds, java.util.function.Predicate<String> done)
             throws IOException, InterruptedException {
+        return run(List.of("-XX:TieredStopAtLevel=1"), env, seconds, done);
+    }
+
+    /** As {@link #run(Map, int, java.util.function.Predicate)}, with these JVM options instead of C1 only. */
+    public static Result run(List<String> jvmOptions, Map<String, String> env, int seconds,
+            java.util.function.Predicate<String> done) throws IOException, InterruptedException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the integration tests with ./mvnw verify");
         }
         Path log = Files.createTempFile("otp-packaged", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:TieredStopAtLevel=1", "-jar", jar.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("OTP_") || k.startsWith("QUARKUS_"));
         builder.environment().putAll(env);
         Process process = builder.start();
