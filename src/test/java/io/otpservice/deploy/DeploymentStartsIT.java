@@ -131,7 +131,11 @@ class DeploymentStartsIT {
             List<String> flags = imageJvmFlags(text);
             assertThat(flags).contains("-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m");
             String output = assertStartsAndIsReady(flags, env);
-            assertThat(output).contains("(native, first)");
+            String arch = System.getProperty("os.arch");
+            if (System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
+                // the native crypto provider ships for these two: loaded from the image's lib/native
+                assertThat(output).contains("(native, first)");
+            }
         } else {
             assertStartsAndIsReady(env);
         }
