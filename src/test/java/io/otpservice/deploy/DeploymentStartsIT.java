@@ -28,11 +28,11 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 
 import static io.otpservice.support.Kustomize.*;
@@ -219,7 +219,7 @@ class DeploymentStartsIT {
     }
 
     private static void assertStartsAndIsReady(Map<String, String> env) throws Exception {
-        assertStartsAndIsReady(List.of("-XX:TieredStopAtLevel=1"), env);
+        assertStartsAndIsReady(PackagedApp.C1_ONLY, env);
     }
 
     /** Starts the packaged app with these JVM flags and environment; returns what it printed. */

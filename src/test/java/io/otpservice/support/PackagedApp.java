@@ -25,6 +25,9 @@ public final class PackagedApp {
     public record Result(boolean exited, int exitCode, String output) {
     }
 
+    /** The JVM options of a run unless told otherwise: C1 only, for short runs side by side. */
+    public static final List<String> C1_ONLY = List.of("-XX:TieredStopAtLevel=1");
+
     private PackagedApp() {
     }
 
@@ -34,7 +37,7 @@ public final class PackagedApp {
      */
     public static Result run(Map<String, String> env, int seconds, java.util.function.Predicate<String> done)
             throws IOException, InterruptedException {
-        return run(List.of("-XX:TieredStopAtLevel=1"), env, seconds, done);
+        return run(C1_ONLY, env, seconds, done);
     }
 
     /** As {@link #run(Map, int, java.util.function.Predicate)}, with these JVM options instead of C1 only. */
