@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import static io.otpservice.support.Kustomize.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,9 +137,22 @@ class DeploymentStartsIT {
             if (System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
                 // the native crypto provider ships for these two: loaded from the image's lib/native
                 assertThat(output).contains("(native, first)");
+                // packaged unsigned: the JDK's AOT cache holds no class of a signed jar (application.properties)
+                assertThat(providerJarEntries()).isNotEmpty().noneMatch(name -> name.matches("META-INF/[^/]+\\.(SF|RSA)"));
             }
         } else {
             assertStartsAndIsReady(env);
+        }
+    }
+
+    /** The entries of the native crypto provider's jar as packaged in target/quarkus-app/lib/main. */
+    private static List<String> providerJarEntries() throws IOException {
+        try (var jars = Files.list(ROOT.resolve("target/quarkus-app/lib/main"))) {
+            Path jar = jars.filter(p -> p.getFileName().toString().contains("AmazonCorrettoCryptoProvider")).findFirst()
+                    .orElseThrow();
+            try (var zip = new ZipFile(jar.toFile())) {
+                return zip.stream().map(ZipEntry::getName).toList();
+            }
         }
     }
 
