@@ -1,5 +1,7 @@
 package io.otpservice.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.otpservice.dev.RedisProcess;
@@ -228,6 +230,11 @@ class DeploymentStartsIT {
         assertThat(seenRunning).as(result.output()).isTrue();
         String line = result.output().lines().filter(l -> l.contains("\"op\":\"read\"")).findFirst().orElseThrow();
         assertThat(line).startsWith("{").contains("\"id\":\"" + id + "\"").contains("\"status\":\"404\"");
+        JsonNode json = new ObjectMapper().readTree(line);
+        assertThat(json.path("loggerName").asText()).isEqualTo("otp.request");
+        assertThat(json.path("message").asText()).startsWith("read " + id + " -> ").endsWith(" ms");
+        assertThat(json.path("mdc").path("op").asText()).isEqualTo("read");
+        assertThat(json.path("mdc").path("durationMs").asText()).matches("\\d+\\.\\d{3}");
         assertThat(result.output().lines().filter(l -> l.contains("\"level\":\"WARN\"") || l.contains("\"level\":\"ERROR\""))
                 .filter(l -> !l.contains("\"loggerName\":\"io.otpservice.") && !l.contains("\"loggerName\":\"otp.")))
                 .as("warnings and errors of libraries").isEmpty();
