@@ -259,7 +259,15 @@ public class RequestLines {
         }
 
         String render(Line line) {
-            StringBuilder out = new StringBuilder(320);
+            // sized for the whole line: growing the builder copied it, twice per line (allocation profile)
+            int size = 64 + line.getMessage().length() + line.getThreadName().length();
+            for (String literal : literals) {
+                size += literal.length();
+            }
+            for (int i = 0; i < line.keys.length; i++) {
+                size += line.values[i] == null ? 0 : line.keys[i].length() + line.values[i].length() + 6;
+            }
+            StringBuilder out = new StringBuilder(size);
             for (int i = 0; i < slots.length; i++) {
                 out.append(literals[i]);
                 switch (slots[i]) {
