@@ -36,6 +36,10 @@ import java.util.logging.Level;
  * exactly (another member that varies per line, pretty printing, source locations), or any handler
  * formats otherwise (plain text in dev mode, a handler of another kind), nothing is installed and the
  * request log writes its lines through the MDC as before.
+ *
+ * <p>A line carries its own fields only, not whatever else a thread's MDC holds: nothing else puts
+ * entries there today. An extension that does (tracing ids, read by the GCP format too) needs this
+ * path turned off, or its fields added to the line.
  */
 @ApplicationScoped
 public class RequestLines {
@@ -44,7 +48,8 @@ public class RequestLines {
     public static final String CATEGORY = "otp.request";
 
     private static final Logger LOGGER = Logger.getLogger(CATEGORY);
-    private static final String LOGGER_CLASS = RequestLines.class.getName();
+    /** The class name the request log's lines always had: JBoss Logging's, which wrote them before. */
+    private static final String LOGGER_CLASS = "org.jboss.logging.Logger";
     private static final String MESSAGE = "zq9Mz";
     private static final String THREAD = "zq9Tz";
     private static final String KEY = "zq9Kz";
@@ -59,7 +64,7 @@ public class RequestLines {
 
     private static void activate() {
         active = install(LogContext.getLogContext());
-        Logger.getLogger(RequestLines.class.getName()).log(Level.FINE, active
+        LOGGER.log(Level.FINE, active
                 ? "Request log: lines written from the JSON formatters' templates"
                 : "Request log: lines formatted one by one (a handler without a JSON template)");
     }
@@ -84,29 +89,36 @@ public class RequestLines {
      * that a template reproduces. All or nothing: a handler left out would get lines without fields.
      */
     static boolean install(LogContext context) {
-        Logger logger = context.getLogger(CATEGORY);
-        if (logger.getHandlers().length > 0 || !logger.getUseParentHandlers()) {
-            return false;
+        Logger root = context.getLogger("");
+        // the category and every parent up to the root: a handler of its own on any of them (a category
+        // "otp" with its own handlers) would get the lines too
+        for (java.util.logging.Logger logger = context.getLogger(CATEGORY); logger != null && !logger.getName().isEmpty();
+             logger = logger.getParent()) {
+            if (logger.getHandlers().length > 0 || !logger.getUseParentHandlers()) {
+                return false;
+            }
         }
         List<ExtHandler> leaves = new ArrayList<>();
-        if (!collect(context.getLogger("").getHandlers(), leaves) || leaves.isEmpty()) {
+        if (!collect(root.getHandlers(), leaves) || leaves.isEmpty()) {
             return false;
         }
+        List<ExtHandler> toWrap = new ArrayList<>();
         List<Template> templates = new ArrayList<>();
         for (ExtHandler handler : leaves) {
             Formatter formatter = handler.getFormatter();
             if (formatter instanceof Fast) {
-                return true; // installed already (a second start in the same JVM)
+                continue; // wrapped by an earlier start in the same JVM
             }
             Optional<Template> template = formatter instanceof StructuredFormatter structured
                     ? Template.of(structured) : Optional.empty();
             if (template.isEmpty()) {
                 return false;
             }
+            toWrap.add(handler);
             templates.add(template.get());
         }
-        for (int i = 0; i < leaves.size(); i++) {
-            ExtHandler handler = leaves.get(i);
+        for (int i = 0; i < toWrap.size(); i++) {
+            ExtHandler handler = toWrap.get(i);
             handler.setFormatter(new Fast((StructuredFormatter) handler.getFormatter(), templates.get(i)));
         }
         return true;

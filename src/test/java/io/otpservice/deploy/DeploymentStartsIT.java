@@ -194,6 +194,7 @@ class DeploymentStartsIT {
         env.put("OTP_API_KEYS_LOGCHECK_HASH", HexFormat.of().formatHex(
                 MessageDigest.getInstance("SHA-256").digest("log-check-key".getBytes(StandardCharsets.UTF_8))));
         env.put("OTP_API_KEYS_LOGCHECK_SCOPES", "verify:read");
+        env.put("QUARKUS_LOG_CATEGORY__OTP_REQUEST__LEVEL", "DEBUG"); // to see which way its lines are written
         env.put("QUARKUS_REDIS_HOSTS", redis.uri());
         env.put("QUARKUS_MAILER_HOST", "127.0.0.1");
         env.put("QUARKUS_MAILER_PORT", Integer.toString(smtp.getSmtp().getPort()));
@@ -230,6 +231,8 @@ class DeploymentStartsIT {
         assertThat(seenRunning).as(result.output()).isTrue();
         String line = result.output().lines().filter(l -> l.contains("\"op\":\"read\"")).findFirst().orElseThrow();
         assertThat(line).startsWith("{").contains("\"id\":\"" + id + "\"").contains("\"status\":\"404\"");
+        assertThat(result.output()).as("request lines filled into the JSON format's template")
+                .contains("Request log: lines written from the JSON formatters' templates");
         JsonNode json = new ObjectMapper().readTree(line);
         assertThat(json.path("loggerName").asText()).isEqualTo("otp.request");
         assertThat(json.path("message").asText()).startsWith("read " + id + " -> ").endsWith(" ms");

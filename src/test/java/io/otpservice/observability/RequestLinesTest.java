@@ -107,6 +107,18 @@ class RequestLinesTest {
         mixed.getLogger("").addHandler(handler(new StringWriter(), new PatternFormatter("%s%n")));
         assertThat(RequestLines.install(mixed)).isFalse();
         assertThat(mixed.getLogger("").getHandlers()[0].getFormatter()).isSameAs(formatter);
+
+        LogContext parentHandler = LogContext.create();
+        JsonFormatter rootFormatter = production();
+        parentHandler.getLogger("").addHandler(handler(new StringWriter(), rootFormatter));
+        parentHandler.getLogger("otp").addHandler(handler(new StringWriter(), new PatternFormatter("%X{op} %s%n")));
+        assertThat(RequestLines.install(parentHandler)).as("a handler of the parent category").isFalse();
+        assertThat(parentHandler.getLogger("").getHandlers()[0].getFormatter()).isSameAs(rootFormatter);
+
+        assertThat(RequestLines.install(context)).as("installed again in the same context").isTrue();
+        assertThat(context.getLogger("").getHandlers()[0].getFormatter()).isInstanceOf(RequestLines.Fast.class)
+                .extracting(f -> ((RequestLines.Fast) f).format(new Line("m", KEYS, new String[7]))).asString()
+                .startsWith("{");
     }
 
     private static WriterHandler handler(StringWriter out, java.util.logging.Formatter formatter) {
@@ -119,8 +131,9 @@ class RequestLinesTest {
 
     /** The same record as the slow path logs it: the fields in its MDC. */
     private static ExtLogRecord withMdc(Line line) {
+        // as org.jboss.logging.Logger.info(message) made it before
         ExtLogRecord record = new ExtLogRecord(Level.INFO, line.getMessage(), ExtLogRecord.FormatStyle.NO_FORMAT,
-                RequestLines.class.getName());
+                "org.jboss.logging.Logger");
         record.setLoggerName(line.getLoggerName());
         record.setInstant(line.getInstant());
         record.setThreadName(line.getThreadName());
