@@ -1,5 +1,6 @@
 package io.otpservice.observability;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import org.jboss.logmanager.formatters.StructuredFormatter;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,25 +104,22 @@ public class RequestLines {
         if (!collect(root.getHandlers(), leaves) || leaves.isEmpty()) {
             return false;
         }
-        List<ExtHandler> toWrap = new ArrayList<>();
-        List<Template> templates = new ArrayList<>();
+        Map<ExtHandler, Fast> wraps = new LinkedHashMap<>();
         for (ExtHandler handler : leaves) {
             Formatter formatter = handler.getFormatter();
             if (formatter instanceof Fast) {
                 continue; // wrapped by an earlier start in the same JVM
             }
-            Optional<Template> template = formatter instanceof StructuredFormatter structured
-                    ? Template.of(structured) : Optional.empty();
+            if (!(formatter instanceof StructuredFormatter structured)) {
+                return false;
+            }
+            Optional<Template> template = Template.of(structured);
             if (template.isEmpty()) {
                 return false;
             }
-            toWrap.add(handler);
-            templates.add(template.get());
+            wraps.put(handler, new Fast(structured, template.get()));
         }
-        for (int i = 0; i < toWrap.size(); i++) {
-            ExtHandler handler = toWrap.get(i);
-            handler.setFormatter(new Fast((StructuredFormatter) handler.getFormatter(), templates.get(i)));
-        }
+        wraps.forEach(ExtHandler::setFormatter);
         return true;
     }
 
@@ -310,37 +309,16 @@ public class RequestLines {
             }
         }
 
-        /** A JSON string's content: quote, backslash and control characters escaped. */
+        /** A JSON string's content: as it is when nothing needs escaping (nearly always), else Jackson's escape. */
         static StringBuilder escape(StringBuilder out, String text) {
-            int plain = 0;
-            while (plain < text.length()) {
-                char c = text.charAt(plain);
-                if (c < 0x20 || c == '"' || c == '\\') {
-                    break;
-                }
-                plain++;
-            }
-            out.append(text, 0, plain); // most values need no escape: appended at once
-            for (int i = plain; i < text.length(); i++) {
+            for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
-                switch (c) {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    case '\b' -> out.append("\\b");
-                    case '\f' -> out.append("\\f");
-                    default -> {
-                        if (c < 0x20) {
-                            out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
-                        } else {
-                            out.append(c);
-                        }
-                    }
+                if (c < 0x20 || c == '"' || c == '\\') {
+                    JsonStringEncoder.getInstance().quoteAsString(text, out);
+                    return out;
                 }
             }
-            return out;
+            return out.append(text);
         }
     }
 }
