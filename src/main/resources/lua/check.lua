@@ -20,7 +20,7 @@ if tonumber(v[3]) >= ma then
 end
 
 local at = tonumber(v[3]) + 1
-redis.call('HSET', KEYS[1], F.attempts, at, F.updated_at, num(now))
+redis.call('HSET', KEYS[1], F.attempts, num(at), F.updated_at, num(now))
 local session_ok = true
 if v[7] then
   session_ok = false

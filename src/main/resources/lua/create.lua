@@ -65,11 +65,12 @@ if replaced then finish(replaced, 'canceled', now) end
 
 local ttl = tonumber(ARGV[6])
 local v = KEYS[4]
+local now_digits = num(now)
 -- the sealed recipient in fields of at most 64 bytes: a longer value makes Redis store the hash three times larger
 local fields = {F.id, ARGV[1], F.status, 'pending', F.sealed_recipient, string.sub(ARGV[11], 1, 64),
   F.masked_recipient, ARGV[12], F.channel, ARGV[13], F.purpose, ARGV[14], F.locale, ARGV[15],
-  F.recipient_hash, ARGV[16], F.code_hash, ARGV[10], F.created_at, num(now), F.expires_at, num(now + ttl),
-  F.updated_at, num(now), F.send_times, '0',
+  F.recipient_hash, ARGV[16], F.code_hash, ARGV[10], F.created_at, now_digits, F.expires_at, num(now + ttl),
+  F.updated_at, now_digits, F.send_times, '0',
   F.attempts, '0', F.max_attempts, ARGV[7], F.sends, '1', F.max_sends, ARGV[8], F.cooldown, ARGV[9],
   F.next_resend_at, num(now + tonumber(ARGV[9])), F.code_length, ARGV[17], F.country, ARGV[18],
   F.delivery_status, test and 'sent' or 'queued', F.delivery_provider, test and 'test-recipient' or '',
@@ -81,11 +82,11 @@ if test then field(F.test_recipient, '1') end
 if ARGV[24] ~= '' then field(F.prefix, ARGV[24]) end
 -- one HSET: each redis.call costs about 1.5 us of Redis CPU on its own
 redis.call('HSET', v, unpack(fields))
-redis.call('PEXPIRE', v, ttl)
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+redis.call('PEXPIRE', v, ARGV[6])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[6])
 local sent = ARGV[1] .. ':1'
 if not test then window_add(KEYS[2], now, longest, sent) end
 if country then window_add(country, now, country_longest, sent) end
 if psends then window_add(psends, now, guard_spec(ARGV[23]), sent) end
 -- the caller knows every field it just wrote: only the time comes back
-return {'created', num(now)}
+return {'created', now_digits}

@@ -31,7 +31,7 @@ local nr = now + tonumber(v[10]) * 2 ^ (sn - 1)
 local times = (v[14] or '0') .. ',' .. num(math.floor((now - tonumber(v[15])) / 1000))
 if test then
   -- a test recipient keeps its fixed code and skips the recipient windows
-  redis.call('HSET', KEYS[1], F.sends, sn, F.next_resend_at, num(nr), F.updated_at, num(now), F.send_times, times)
+  redis.call('HSET', KEYS[1], F.sends, num(sn), F.next_resend_at, num(nr), F.updated_at, num(now), F.send_times, times)
 else
   if ARGV[3] == v[6] or ARGV[3] == v[7] then return {'same-code'} end
   local sends = K.recipient_sends(prefix, v[8])
@@ -39,7 +39,7 @@ else
   wait, longest = window_wait(sends, now, ARGV[1])
   if wait > 0 then return {'rate-limited', wait, 'recipient-sends'} end
   -- the restore fields keep what a failed delivery must bring back (unsend.lua); a delivered send drops them
-  redis.call('HSET', KEYS[1], F.sends, sn, F.next_resend_at, num(nr), F.updated_at, num(now), F.send_times, times,
+  redis.call('HSET', KEYS[1], F.sends, num(sn), F.next_resend_at, num(nr), F.updated_at, num(now), F.send_times, times,
     F.previous_code_hash, v[6],
     F.code_hash, ARGV[3], F.restore_code_hash, v[7] or '', F.restore_next_resend, v[3],
     F.delivery_status, 'queued', F.delivery_provider, '', F.delivery_attempts, '0', F.delivery_error, '')
