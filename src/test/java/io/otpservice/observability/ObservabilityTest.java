@@ -161,7 +161,8 @@ class ObservabilityTest extends ApiTest {
 
     /**
      * A request answered before Quarkus REST matched it to a method (an OPTIONS, a 405, a refusal of the
-     * body limit) is counted under its path template or under REFUSED, never under the path it sent:
+     * body limit, a 406 or 415 of its own) is counted under its path template, REFUSED or UNKNOWN, never
+     * under the path it sent:
      * anyone could otherwise add one series per path to the metrics (and past Micrometer's 100 uri
      * values, real routes would no longer be counted).
      */
@@ -173,9 +174,15 @@ class ObservabilityTest extends ApiTest {
         api().contentType("a/b/c").body("x".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).post("/nowhere/" + id).then().statusCode(400);
         api().contentType("application/json").body("{\"code\":\"" + "1".repeat(9000) + "\"}")
                 .post("/v1/verifications/" + id + "/check").then().statusCode(413);
+        // refused by Quarkus REST before it matched a method: a body that is not UTF-8, a 406, a 415
+        String address = "metrics." + id.substring(2, 10) + "@example.com";
+        api().contentType("application/json").body(new byte[] {'{', '"', 'c', '"', ':', '"', (byte) 0xff, '"', '}'})
+                .post("/v1/verifications/" + address + "/check").then().statusCode(400);
+        api().accept("text/html").get("/v1/verifications/" + id + "x").then().statusCode(406);
+        api().contentType("text/plain").body("x").post("/v1/verifications/" + id + "y/check").then().statusCode(415);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             String text = scrape();
-            assertThat(text).doesNotContain(id);
+            assertThat(text).doesNotContain(id).doesNotContain(address);
             // (the template's braces keep value() from reading these lines)
             assertThat(text.lines().filter(l -> l.startsWith("http_server_requests_seconds_count{")))
                     .anyMatch(l -> l.contains("method=\"OPTIONS\"") && l.contains("status=\"204\"")
@@ -183,7 +190,9 @@ class ObservabilityTest extends ApiTest {
                     .anyMatch(l -> l.contains("method=\"PUT\"") && l.contains("status=\"405\"")
                             && l.contains("uri=\"/v1/verifications/{id}\""))
                     .anyMatch(l -> l.contains("status=\"400\"") && l.contains("uri=\"/REFUSED\""))
-                    .anyMatch(l -> l.contains("status=\"413\"") && l.contains("uri=\"/REFUSED\""));
+                    .anyMatch(l -> l.contains("status=\"413\"") && l.contains("uri=\"/REFUSED\""))
+                    .anyMatch(l -> l.contains("status=\"406\"") && l.contains("uri=\"UNKNOWN\""))
+                    .anyMatch(l -> l.contains("status=\"415\"") && l.contains("uri=\"UNKNOWN\""));
         });
     }
 
