@@ -1,0 +1,60 @@
+package io.otpservice.api;
+
+import io.otpservice.support.ApiTest;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * A caller without an API key learns nothing from a {@code /v1} path but its 401: not whether its body
+ * was UTF-8, not which media types the path takes, not whether the path exists. The receipts, the key
+ * set and OPTIONS stay open, and a caller with a key still gets the precise answer.
+ */
+@QuarkusTest
+class WithoutAKeyTest extends ApiTest {
+
+    private static final String ID = "VE00000000000000000000000000000000";
+    /** A JSON body that is not UTF-8 (0xFF is no UTF-8 byte). */
+    private static final byte[] NOT_UTF8 = {'{', '"', 'c', 'o', 'd', 'e', '"', ':', '"', (byte) 0xff, '"', '}'};
+
+    @Test
+    void everyV1RefusalBeforeTheMatchIsThe401() {
+        Map<String, String> before = snapshot();
+        unauthorized(given().contentType("application/json").body(NOT_UTF8).post("/v1/verifications/" + ID + "/check"));
+        unauthorized(given().accept("text/html").get("/v1/verifications/" + ID));
+        unauthorized(given().contentType("text/plain").body("x").post("/v1/verifications/" + ID + "/check"));
+        unauthorized(given().contentType("application/json").body("{}").post("/v1/no-such-path"));
+        unauthorized(given().header("Authorization", "Bearer not-a-key").accept("text/html").get("/v1/verifications/" + ID));
+        assertUnchanged(before);
+    }
+
+    @Test
+    void withAKeyTheSameRequestsGetTheirOwnAnswers() {
+        api().body(NOT_UTF8).post("/v1/verifications/" + ID + "/check").then().statusCode(400)
+                .body("code", equalTo("invalid-request"));
+        api().accept("text/html").get("/v1/verifications/" + ID).then().statusCode(406);
+        api().contentType("text/plain").body("x").post("/v1/verifications/" + ID + "/check").then().statusCode(415);
+        api().body("{}").post("/v1/no-such-path").then().statusCode(404);
+    }
+
+    @Test
+    void receiptsTheKeySetAndOptionsNeedNoKey() {
+        // a receipt is read (and refused for its escape) without a key: its provider's signature stands in for one
+        given().contentType("application/x-www-form-urlencoded").body("x=%zz").post("/v1/delivery-callbacks/twilio")
+                .then().statusCode(400).body("code", equalTo("invalid-request"));
+        given().get("/.well-known/jwks.json").then().statusCode(200);
+        given().options("/v1/verifications/" + ID).then().statusCode(204);
+    }
+
+    private static void unauthorized(Response response) {
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(401);
+        assertThat(response.contentType()).startsWith(Problem.MEDIA_TYPE);
+        assertThat(response.jsonPath().getString("code")).isEqualTo("unauthorized");
+    }
+}
