@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * The first route of every request: the request line and headers are checked against our limits and
- * the headers Quarkus REST would choke on (a missing Host, a Content-Type that is no media type), then
+ * the headers Quarkus REST would choke on or read one of two (a missing Host or two, a Content-Type that
+ * is no media type or two), then
  * the whole body is read and counted here, however it is framed (Content-Length or chunked; the API
  * port speaks HTTP/1.1 only). Over {@value #MAX_BYTES} bytes is a 413 problem and nothing else runs, so no resource method
  * (a DELETE that ignores its body included) can act before the limit holds. A body within the limit is
@@ -58,7 +59,7 @@ public class BodyLimit {
         static final Refusal BAD_HOST = of(Problem.of(new ApiException.InvalidRequest(
                 "The request must have one Host header naming a host (and port).", List.of())));
         static final Refusal BAD_CONTENT_TYPE = of(Problem.of(new ApiException.InvalidRequest(
-                "The Content-Type header is not a media type such as application/json.", List.of())));
+                "The request may have one Content-Type header, a media type such as application/json.", List.of())));
 
         static Refusal of(Problem problem) {
             return new Refusal(problem, Json.encode(problem));
@@ -100,9 +101,14 @@ public class BodyLimit {
             refuse(rc, Refusal.HEADERS_TOO_LARGE);
             return;
         }
-        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type != null && !isMediaType(type)) {
-            refuse(rc, Refusal.BAD_CONTENT_TYPE); // Quarkus REST would throw parsing it: a 500
+        if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
+            refuse(rc, Refusal.BAD_HOST); // RFC 9112 §3.2: two readers could take different hosts
+            return;
+        }
+        List<String> types = request.headers().getAll(HttpHeaders.CONTENT_TYPE);
+        // Quarkus REST would throw parsing a malformed one (a 500), and take the first of two
+        if (types.size() > 1 || types.size() == 1 && !isMediaType(types.getFirst())) {
+            refuse(rc, Refusal.BAD_CONTENT_TYPE);
             return;
         }
         List<String> encodings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
@@ -117,6 +123,14 @@ public class BodyLimit {
         if (declared > MAX_BYTES) {
             refuse(rc, Refusal.TOO_LARGE);
             return;
+        }
+        if (!encodings.isEmpty()) {
+            // RFC 9112 §6.3: a request framed by Transfer-Encoding may also have had a Content-Length (which
+            // Netty drops before we see it), and a proxy in front may have framed it by that instead; the
+            // connection must close after the answer, so nothing after this body is read as a request
+            HttpConnection connection = request.connection();
+            rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+            rc.addEndHandler(ended -> connection.close());
         }
         if (length == null && encodings.isEmpty()) {
             rc.next(); // HTTP/1.x without either header has no body (RFC 9112 §6.3)

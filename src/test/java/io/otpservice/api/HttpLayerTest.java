@@ -128,7 +128,8 @@ class HttpLayerTest extends ApiTest {
     void aMalformedContentTypeOrAMissingHostIsAProblem() throws IOException {
         Map<String, String> before = snapshot();
         byte[] body = "{\"to\":\"nobody@example.com\"}".getBytes(StandardCharsets.US_ASCII);
-        for (String type : new String[]{";;;==", "/", "application/", "a/b/c", "json", "application/json, text/plain"}) {
+        for (String type : new String[]{";;;==", "/", "application/", "a/b/c", "json", "application/json, text/plain",
+                "application/json\r\nContent-Type: text/plain", "application/json\r\nContent-Type: application/json"}) {
             RawHttp.Answer answer = RawHttp.exchange("POST /v1/verifications HTTP/1.1" + KEYED
                     + "\r\nContent-Type: " + type + "\r\nContent-Length: " + body.length, body);
             assertThat(answer.isProblem(400, "invalid-request")).as(type + ": " + answer).isTrue();
@@ -138,6 +139,10 @@ class HttpLayerTest extends ApiTest {
                 + KEYED + "\r\nConnection: close\r\n\r\n");
         assertThat(noHost.isProblem(400, "invalid-request")).as(noHost.toString()).isTrue();
         assertThat(noHost.body()).contains("Host");
+        // two Hosts: two readers could take different ones (RFC 9112 §3.2)
+        RawHttp.Answer twoHosts = RawHttp.exchangeAsIs("GET /.well-known/jwks.json HTTP/1.1\r\nHost: a\r\nHost: b"
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(twoHosts.isProblem(400, "invalid-request")).as(twoHosts.toString()).isTrue();
         // a Host that names no host and port fails in Vert.x Web just the same
         for (String host : new String[]{"[::1", "a b", "x:99999", "x:80:80", "user@x", "x%"}) {
             RawHttp.Answer badHost = RawHttp.exchangeAsIs("GET /v1/verifications/VE" + "0".repeat(32) + " HTTP/1.1"
@@ -145,6 +150,30 @@ class HttpLayerTest extends ApiTest {
             assertThat(badHost.isProblem(400, "invalid-request")).as(host + ": " + badHost).isTrue();
         }
         assertUnchanged(before);
+    }
+
+    /**
+     * A request framed by Transfer-Encoding that also carries a Content-Length is how requests are smuggled
+     * past a proxy that reads the other header (RFC 9112 §6.3): the connection closes after its answer, so
+     * what follows its body is never read as a request of its own. A chunked request alone is answered too.
+     */
+    @Test
+    void aChunkedRequestClosesItsConnectionAfterTheAnswer() throws IOException {
+        String body = "{\"to\":\"" + newEmail() + "\",\"clientIp\":\"" + newClientIp() + "\"}";
+        for (String length : new String[]{"\r\nContent-Length: 5", ""}) {
+            String smuggled = "GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            String request = "POST /v1/verifications HTTP/1.1\r\nHost: localhost" + KEYED
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked" + length + "\r\n\r\n"
+                    + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n" + smuggled;
+            try (java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(answers).startsWith("HTTP/1.1 201 ");
+                assertThat(answers.split("HTTP/1\\.1 ", -1)).as(answers).hasSize(2);
+            }
+            body = "{\"to\":\"" + newEmail() + "\",\"clientIp\":\"" + newClientIp() + "\"}";
+        }
     }
 
     /** A refused client that never sends the body it announced does not keep the connection: closed about a second after the answer. */
