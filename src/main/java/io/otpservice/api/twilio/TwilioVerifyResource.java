@@ -22,6 +22,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
+import io.otpservice.api.RequestHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -221,7 +222,8 @@ public class TwilioVerifyResource {
 
     /** Authentication (401), then the scope when the call alone decides it (403), then the service (404). */
     private Call begin(String serviceSid, HttpServerRequest http, String scope) {
-        TwilioAuth.TwilioCaller caller = auth.authenticate(http.getHeader(HttpHeaders.AUTHORIZATION));
+        // one Authorization only, as on /v1: of two, two readers could take different ones
+        TwilioAuth.TwilioCaller caller = auth.authenticate(RequestHeaders.single(http, HttpHeaders.AUTHORIZATION));
         if (scope != null) {
             caller.require(scope);
         }

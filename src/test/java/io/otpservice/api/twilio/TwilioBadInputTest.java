@@ -8,6 +8,7 @@ import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -88,6 +89,20 @@ class TwilioBadInputTest extends ApiTest {
         // keys may expire meanwhile (other tests' short TTLs); none may appear or change
         assertThat(after.keySet()).isSubsetOf(before.keySet());
         after.forEach((key, value) -> assertThat(value).as(key).isEqualTo(before.get(key)));
+    }
+
+    /** Of two Authorization headers, two readers could take different ones: refused like /v1's, whichever comes first. */
+    @Test
+    void aRepeatedAuthorizationIsA401() {
+        Map<String, String> before = RedisContents.snapshot(redis);
+        for (String[] pair : new String[][]{{auth(), "Basic eA=="}, {"Basic eA==", auth()}, {auth(), auth()}}) {
+            Response response = given().header("Authorization", pair[0]).header("Authorization", pair[1])
+                    .contentType(FORM).body(OK_TO + "&Channel=email").post(CREATE);
+            assertThat(response.statusCode()).as(response.asString()).isEqualTo(401);
+            assertThat(response.jsonPath().getInt("code")).isEqualTo(20003);
+        }
+        Map<String, String> after = RedisContents.snapshot(redis);
+        assertThat(after.keySet()).isSubsetOf(before.keySet()); // keys may expire meanwhile; none may appear
     }
 
     static String basic(String user, String password) {
