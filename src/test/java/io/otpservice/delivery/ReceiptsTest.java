@@ -188,6 +188,11 @@ class ReceiptsTest extends ApiTest {
                 .collect(Collectors.joining("&")) + "&MessageStatus=delivered";
         given().contentType("application/x-www-form-urlencoded").body(twilioForm)
                 .header("X-Twilio-Signature", "c2lnbmF0dXJl").post(twilioPath(id + ".1")).then().statusCode(400);
+        // Twilio: the same name in the query and the body, correctly signed
+        Map<String, String> withRef = new LinkedHashMap<>(twilioStatus("delivered", null));
+        withRef.put("ref", id + ".2");
+        twilio(id + ".1", withRef, twilioSignature(id + ".1", withRef)).post(twilioPath(id + ".1")).then().statusCode(400)
+                .body("code", equalTo("invalid-request"));
 
         assertUnchanged(before);
         status(id).body("delivery.status", equalTo("sent"));
