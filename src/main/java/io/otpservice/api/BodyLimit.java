@@ -58,6 +58,8 @@ public class BodyLimit {
                 List.of())));
         static final Refusal BAD_HOST = of(Problem.of(new ApiException.InvalidRequest(
                 "The request must have one Host header naming a host (and port).", List.of())));
+        static final Refusal ENCODED_BODY = of(Problem.of("unsupported-media-type", 415, "Unsupported media type",
+                "The body must be sent as it is, without a Content-Encoding such as gzip."));
         static final Refusal BAD_CONTENT_TYPE = of(Problem.of(new ApiException.InvalidRequest(
                 "The request may have one Content-Type header, a media type such as application/json.", List.of())));
 
@@ -109,6 +111,13 @@ public class BodyLimit {
         // Quarkus REST would throw parsing a malformed one (a 500), and take the first of two
         if (types.size() > 1 || types.size() == 1 && !isMediaType(types.getFirst())) {
             refuse(rc, Refusal.BAD_CONTENT_TYPE);
+            return;
+        }
+        List<String> codings = request.headers().getAll(HttpHeaders.CONTENT_ENCODING);
+        // nothing here decodes a body (RFC 9110 §8.4: 415); read as it is, it would be read otherwise than sent
+        if (!codings.isEmpty() && !(codings.size() == 1
+                && AsciiString.contentEqualsIgnoreCase("identity", codings.getFirst().strip()))) {
+            refuse(rc, Refusal.ENCODED_BODY);
             return;
         }
         List<String> encodings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);

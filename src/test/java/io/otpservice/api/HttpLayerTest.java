@@ -152,6 +152,22 @@ class HttpLayerTest extends ApiTest {
         assertUnchanged(before);
     }
 
+    /** Nothing decodes a compressed body, so one that says it is compressed is refused, not read as it is. */
+    @Test
+    void aBodyWithAContentEncodingIsA415() throws IOException {
+        Map<String, String> before = snapshot();
+        byte[] body = ("{\"to\":\"" + newEmail() + "\"}").getBytes(StandardCharsets.US_ASCII);
+        for (String coding : new String[]{"gzip", "deflate", "br", "identity, gzip", "identity\r\nContent-Encoding: gzip"}) {
+            RawHttp.Answer answer = RawHttp.exchange("POST /v1/verifications HTTP/1.1" + KEYED
+                    + "\r\nContent-Type: application/json\r\nContent-Encoding: " + coding + "\r\nContent-Length: " + body.length, body);
+            assertThat(answer.isProblem(415, "unsupported-media-type")).as(coding + ": " + answer).isTrue();
+        }
+        assertUnchanged(before);
+        RawHttp.Answer identity = RawHttp.exchange("POST /v1/verifications HTTP/1.1" + KEYED
+                + "\r\nContent-Type: application/json\r\nContent-Encoding: identity\r\nContent-Length: " + body.length, body);
+        assertThat(identity.status()).as(identity.toString()).isEqualTo(201);
+    }
+
     /**
      * A request framed by Transfer-Encoding that also carries a Content-Length is how requests are smuggled
      * past a proxy that reads the other header (RFC 9112 §6.3): the connection closes after its answer, so
