@@ -1,5 +1,6 @@
 package io.otpservice.api;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -127,6 +128,10 @@ public class ProblemMapper {
             return PLAIN_NAME.matcher(String.valueOf(u.getPropertyName())).matches()
                     ? new FieldError(u.getPropertyName(), "unknown field")
                     : new FieldError("body", "has an unknown field");
+        }
+        if (e instanceof JsonParseException || e.getCause() instanceof JsonParseException) {
+            // a syntax error inside a field's value (a body cut off in a string) comes wrapped with its path
+            return new FieldError("body", "malformed JSON");
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String field = m.getPath().stream()
