@@ -58,6 +58,8 @@ public class BodyLimit {
                 List.of())));
         static final Refusal BAD_HOST = of(Problem.of(new ApiException.InvalidRequest(
                 "The request must have one Host header naming a host (and port).", List.of())));
+        static final Refusal BAD_TARGET = of(Problem.of(new ApiException.InvalidRequest(
+                "The request target must be a path starting with /.", List.of())));
         static final Refusal ENCODED_BODY = of(Problem.of("unsupported-media-type", 415, "Unsupported media type",
                 "The body must be sent as it is, without a Content-Encoding such as gzip."));
         static final Refusal BAD_CONTENT_TYPE = of(Problem.of(new ApiException.InvalidRequest(
@@ -86,7 +88,9 @@ public class BodyLimit {
      */
     private void failedBeforeUs(RoutingContext rc) {
         if (rc.get(CHECKED) == null && rc.statusCode() >= 400 && rc.statusCode() < 500) {
-            refuse(rc, Refusal.BAD_HOST);
+            // Vert.x Web also fails a target that is no path (OPTIONS *, a path without its leading /)
+            String target = rc.request().uri();
+            refuse(rc, target == null || !target.startsWith("/") ? Refusal.BAD_TARGET : Refusal.BAD_HOST);
         } else {
             rc.next();
         }

@@ -139,6 +139,13 @@ class HttpLayerTest extends ApiTest {
                 + KEYED + "\r\nConnection: close\r\n\r\n");
         assertThat(noHost.isProblem(400, "invalid-request")).as(noHost.toString()).isTrue();
         assertThat(noHost.body()).contains("Host");
+        // a target that is no path: Vert.x Web fails it before any route, like a bad Host, but the answer says which
+        for (String target : new String[]{"*", "v1/verifications"}) {
+            RawHttp.Answer noPath = RawHttp.exchangeAsIs("OPTIONS " + target + " HTTP/1.1\r\nHost: localhost"
+                    + "\r\nConnection: close\r\n\r\n");
+            assertThat(noPath.isProblem(400, "invalid-request")).as(target + ": " + noPath).isTrue();
+            assertThat(noPath.body()).as(target).contains("request target").doesNotContain("Host");
+        }
         // two Hosts: two readers could take different ones (RFC 9112 §3.2)
         RawHttp.Answer twoHosts = RawHttp.exchangeAsIs("GET /.well-known/jwks.json HTTP/1.1\r\nHost: a\r\nHost: b"
                 + "\r\nConnection: close\r\n\r\n");
