@@ -1,5 +1,6 @@
 package io.otpservice.api;
 
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import io.otpservice.delivery.receipt.Callbacks;
@@ -21,7 +22,8 @@ public class RequestLog {
     private static final String VERIFICATIONS = "/v1/verifications/";
     private static final String[] KEYS = {"api", "op", "outcome", "status", "durationMs", "id", "to"};
 
-    @ServerRequestFilter(preMatching = true)
+    /** The first filter of all (before the API key's, which may refuse), so every line has its duration. */
+    @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION - 100)
     public void start(ContainerRequestContext request) {
         request.setProperty(START, System.nanoTime());
     }

@@ -5,9 +5,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -20,11 +26,13 @@ import static org.hamcrest.Matchers.equalTo;
 class WithoutAKeyTest extends ApiTest {
 
     private static final String ID = "VE00000000000000000000000000000000";
+    private static final Path LOG = Path.of("target/otp-test.log");
     /** A JSON body that is not UTF-8 (0xFF is no UTF-8 byte). */
     private static final byte[] NOT_UTF8 = {'{', '"', 'c', 'o', 'd', 'e', '"', ':', '"', (byte) 0xff, '"', '}'};
 
     @Test
-    void everyV1RefusalBeforeTheMatchIsThe401() {
+    void everyV1RefusalBeforeTheMatchIsThe401() throws IOException {
+        long logFrom = Files.size(LOG);
         Map<String, String> before = snapshot();
         unauthorized(given().contentType("application/json").body(NOT_UTF8).post("/v1/verifications/" + ID + "/check"));
         unauthorized(given().accept("text/html").get("/v1/verifications/" + ID));
@@ -32,6 +40,12 @@ class WithoutAKeyTest extends ApiTest {
         unauthorized(given().contentType("application/json").body("{}").post("/v1/no-such-path"));
         unauthorized(given().header("Authorization", "Bearer not-a-key").accept("text/html").get("/v1/verifications/" + ID));
         assertUnchanged(before);
+        // each refusal is a request line with its duration (the line's clock starts before the key is looked at)
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            byte[] all = Files.readAllBytes(LOG);
+            String lines = new String(all, (int) logFrom, all.length - (int) logFrom, StandardCharsets.UTF_8);
+            assertThat(lines).contains("unauthorized 401 in ").doesNotContain("401 in -").doesNotContain("\"durationMs\":\"-");
+        });
     }
 
     @Test
