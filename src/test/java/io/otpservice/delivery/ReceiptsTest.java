@@ -130,6 +130,9 @@ class ReceiptsTest extends ApiTest {
                 .body(body).post("/v1/delivery-callbacks/vonage").then().statusCode(403);
         given().contentType("application/json").header("Authorization", "Bearer " + vonageJwt(other, VONAGE_SECRET))
                 .body(body).post("/v1/delivery-callbacks/vonage").then().statusCode(403);
+        // a token without payload_hash signs no body: it would vouch for any receipt sent with it
+        given().contentType("application/json").header("Authorization", "Bearer " + vonageJwt(body, VONAGE_SECRET, false))
+                .body(body).post("/v1/delivery-callbacks/vonage").then().statusCode(403);
         status(id).body("delivery.status", equalTo("sent"));
 
         given().contentType("application/json").header("Authorization", "Bearer " + vonageJwt(body, VONAGE_SECRET))
@@ -188,6 +191,11 @@ class ReceiptsTest extends ApiTest {
                 .collect(Collectors.joining("&")) + "&MessageStatus=delivered";
         given().contentType("application/x-www-form-urlencoded").body(twilioForm)
                 .header("X-Twilio-Signature", "c2lnbmF0dXJl").post(twilioPath(id + ".1")).then().statusCode(400);
+        // Vonage with a JWT: it signs the body only, so fields in the query would be read unsigned
+        String signedBody = "{\"message_uuid\":\"aaaa\"}";
+        given().contentType("application/json").header("Authorization", "Bearer " + vonageJwt(signedBody, VONAGE_SECRET))
+                .body(signedBody).post("/v1/delivery-callbacks/vonage?client-ref=" + id + ".1&status=failed&err-code=7")
+                .then().statusCode(400).body("code", equalTo("invalid-request"));
         // Twilio: the same name in the query and the body, correctly signed
         Map<String, String> withRef = new LinkedHashMap<>(twilioStatus("delivered", null));
         withRef.put("ref", id + ".2");
@@ -281,12 +289,18 @@ class ReceiptsTest extends ApiTest {
     }
 
     private static String vonageJwt(String body, String secret) throws Exception {
+        return vonageJwt(body, secret, true);
+    }
+
+    private static String vonageJwt(String body, String secret, boolean payloadHash) throws Exception {
         JwtClaims claims = new JwtClaims();
         claims.setIssuedAtToNow();
         claims.setGeneratedJwtId();
         claims.setIssuer("Vonage");
-        claims.setClaim("payload_hash", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(body.getBytes(StandardCharsets.UTF_8))));
+        if (payloadHash) {
+            claims.setClaim("payload_hash", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(body.getBytes(StandardCharsets.UTF_8))));
+        }
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);

@@ -66,7 +66,7 @@ public final class ReceiptSignatures {
 
     /**
      * Vonage signed JWT ({@code Authorization: Bearer}): HS256 under the signature secret, issued
-     * within five minutes, and when it carries {@code payload_hash}, that is the SHA-256 (hex) of the body.
+     * within five minutes, carrying {@code payload_hash}: the SHA-256 (hex) of the body, which alone it signs.
      */
     public static boolean vonageJwt(String secret, String jwt, String body, Instant now) {
         JwtConsumer consumer = new JwtConsumerBuilder()
@@ -81,7 +81,8 @@ public final class ReceiptSignatures {
         try {
             JwtClaims claims = consumer.processToClaims(jwt);
             Object hash = claims.getClaimValue("payload_hash");
-            return hash == null || WebhookSignature.constantTimeEquals(sha256Hex(body), hash.toString().toLowerCase(java.util.Locale.ROOT));
+            // without it the token would vouch for any body sent with it within its five minutes
+            return hash != null && WebhookSignature.constantTimeEquals(sha256Hex(body), hash.toString().toLowerCase(java.util.Locale.ROOT));
         } catch (InvalidJwtException e) {
             return false;
         }

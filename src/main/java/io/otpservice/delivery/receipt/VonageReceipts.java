@@ -18,6 +18,9 @@ import static io.otpservice.delivery.receipt.ReceiptParsing.*;
 @Singleton
 public class VonageReceipts implements ReceiptReader {
 
+    /** The refusal of a JWT-signed receipt with fields in its query (public: the fuzz tests allow our own sentences only). */
+    public static final String JWT_QUERY = "A receipt signed by a JWT carries its fields in its body only.";
+
     private final Optional<String> signatureSecret;
     private final ObjectMapper json;
 
@@ -35,6 +38,11 @@ public class VonageReceipts implements ReceiptReader {
     public Receipt read(IncomingReceipt in) {
         Map<String, String> params = new HashMap<>(firstValues(form(in.rawQuery())));
         Map<String, String> body = isJson(in.contentType()) ? flatJson(json, in.body()) : firstValues(form(in.body()));
+        String authorization = in.header().apply("Authorization");
+        if (authorization != null && !params.isEmpty()) {
+            // a JWT signs the body only (its payload_hash): a field in the query would be read unsigned
+            throw new ReceiptRejected.Unreadable(JWT_QUERY);
+        }
         for (String name : body.keySet()) {
             if (params.containsKey(name)) {
                 throw new ReceiptRejected.Unreadable("The receipt names a field more than once.");
@@ -43,7 +51,6 @@ public class VonageReceipts implements ReceiptReader {
         params.putAll(body);
         String secret = signatureSecret.orElseThrow(ReceiptRejected.BadSignature::new);
         // no Authorization: the sig field; an Authorization of any other form than a valid Bearer JWT is refused
-        String authorization = in.header().apply("Authorization");
         boolean valid = authorization == null
                 ? ReceiptSignatures.vonageSig(secret, params, Instant.now())
                 : authorization.regionMatches(true, 0, "Bearer ", 0, 7)
