@@ -117,13 +117,6 @@ public class BodyLimit {
             refuse(rc, Refusal.BAD_CONTENT_TYPE);
             return;
         }
-        List<String> codings = request.headers().getAll(HttpHeaders.CONTENT_ENCODING);
-        // nothing here decodes a body (RFC 9110 §8.4: 415); read as it is, it would be read otherwise than sent
-        if (!codings.isEmpty() && !(codings.size() == 1
-                && AsciiString.contentEqualsIgnoreCase("identity", codings.getFirst().strip()))) {
-            refuse(rc, Refusal.ENCODED_BODY);
-            return;
-        }
         List<String> encodings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
         // Netty has already refused a malformed or conflicting Content-Length (a bare 400) on HTTP/1.x
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -135,6 +128,13 @@ public class BodyLimit {
         }
         if (declared > MAX_BYTES) {
             refuse(rc, Refusal.TOO_LARGE);
+            return;
+        }
+        List<String> codings = request.headers().getAll(HttpHeaders.CONTENT_ENCODING);
+        // a body: nothing here decodes one (RFC 9110 §8.4: 415); read as it is, it would be read otherwise than sent
+        if ((declared > 0 || !encodings.isEmpty()) && !codings.isEmpty() && !(codings.size() == 1
+                && AsciiString.contentEqualsIgnoreCase("identity", codings.getFirst().strip()))) {
+            refuse(rc, Refusal.ENCODED_BODY);
             return;
         }
         if (!encodings.isEmpty()) {

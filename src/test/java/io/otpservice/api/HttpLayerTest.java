@@ -159,7 +159,7 @@ class HttpLayerTest extends ApiTest {
         assertUnchanged(before);
     }
 
-    /** Nothing decodes a compressed body, so one that says it is compressed is refused, not read as it is. */
+    /** Nothing decodes a compressed body, so a body that says it is compressed is refused, not read as it is. */
     @Test
     void aBodyWithAContentEncodingIsA415() throws IOException {
         Map<String, String> before = snapshot();
@@ -173,6 +173,10 @@ class HttpLayerTest extends ApiTest {
         RawHttp.Answer identity = RawHttp.exchange("POST /v1/verifications HTTP/1.1" + KEYED
                 + "\r\nContent-Type: application/json\r\nContent-Encoding: identity\r\nContent-Length: " + body.length, body);
         assertThat(identity.status()).as(identity.toString()).isEqualTo(201);
+        // without a body there is nothing to decode
+        RawHttp.Answer noBody = RawHttp.exchangeAsIs("GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost"
+                + "\r\nContent-Encoding: gzip\r\nConnection: close\r\n\r\n");
+        assertThat(noBody.status()).as(noBody.toString()).isEqualTo(200);
     }
 
     /**
