@@ -171,11 +171,14 @@ public class BodyLimit {
 
         void start() {
             HttpServerRequest request = rc.request();
+            // a client that breaks off mid-body is counted (status RESET) under this, not under the path it sent
+            HttpMetricsTemplate.set(REFUSED_TEMPLATE);
             request.handler(this);
             request.endHandler(end -> {
                 if (refused) {
                     request.connection().close();
                 } else {
+                    HttpMetricsTemplate.clear();
                     rc.put(BODY, body);
                     rc.next();
                 }

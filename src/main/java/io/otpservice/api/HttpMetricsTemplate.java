@@ -23,4 +23,12 @@ final class HttpMetricsTemplate {
             context.putLocal(KEY, template);
         }
     }
+
+    /** Back to none, so Quarkus REST's own (or NOT_FOUND) applies. */
+    static void clear() {
+        Context context = Vertx.currentContext();
+        if (context != null) {
+            context.removeLocal(KEY);
+        }
+    }
 }

@@ -180,6 +180,16 @@ class ObservabilityTest extends ApiTest {
                 .post("/v1/verifications/" + address + "/check").then().statusCode(400);
         api().accept("text/html").get("/v1/verifications/" + id + "x").then().statusCode(406);
         api().contentType("text/plain").body("x").post("/v1/verifications/" + id + "y/check").then().statusCode(415);
+        // a client that breaks off in the middle of its body
+        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            socket.getOutputStream().write(("POST /v1/verifications/" + address + "/resend HTTP/1.1\r\nHost: localhost"
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"co")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            Thread.sleep(200);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             String text = scrape();
             assertThat(text).doesNotContain(id).doesNotContain(address);
