@@ -64,6 +64,12 @@ class WithoutAKeyTest extends ApiTest {
                 .then().statusCode(400).body("code", equalTo("invalid-request"));
         given().get("/.well-known/jwks.json").then().statusCode(200);
         given().options("/v1/verifications/" + ID).then().statusCode(204);
+        // a path that is none of ours is a 404 for OPTIONS too, not the methods of a class it shares a prefix with
+        for (String path : new String[]{"/v1/someone@example.com", "/v1", "/v1/verifications/" + ID + "/x", "/v2/Services/VA1/Foo"}) {
+            Response response = given().options(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.header("Allow")).as(path).isNull();
+        }
     }
 
     private static void unauthorized(Response response) {
