@@ -105,6 +105,33 @@ class TwilioBadInputTest extends ApiTest {
         assertThat(after.keySet()).isSubsetOf(before.keySet()); // keys may expire meanwhile; none may appear
     }
 
+    /** Without credentials a /v2 path answers only its 401, whatever else is wrong; with them, the precise answer. */
+    @Test
+    void withoutCredentialsOnlyThe401() {
+        Map<String, String> before = RedisContents.snapshot(redis);
+        for (String authorization : new String[]{null, "Basic eA=="}) {
+            RequestSpecification accept = given().accept("text/plain");
+            RequestSpecification put = given().contentType(FORM).body(OK_TO + "&Channel=email");
+            RequestSpecification text = given().contentType("text/plain").body("x");
+            if (authorization != null) {
+                accept.header("Authorization", authorization);
+                put.header("Authorization", authorization);
+                text.header("Authorization", authorization);
+            }
+            for (Response response : List.of(accept.post(CREATE), put.put(CREATE), text.post(CREATE))) {
+                assertThat(response.statusCode()).as(response.asString()).isEqualTo(401);
+                assertThat(response.jsonPath().getInt("code")).isEqualTo(20003);
+            }
+        }
+        // with them, the resource reads the form itself: a body that is no form is its 400
+        assertThat(given().header("Authorization", auth()).contentType("text/plain").body("x").post(CREATE).statusCode())
+                .isEqualTo(400);
+        assertThat(given().header("Authorization", auth()).contentType(FORM).body(OK_TO + "&Channel=email").put(CREATE)
+                .statusCode()).isEqualTo(405);
+        Map<String, String> after = RedisContents.snapshot(redis);
+        assertThat(after.keySet()).isSubsetOf(before.keySet());
+    }
+
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
@@ -173,7 +200,8 @@ class TwilioBadInputTest extends ApiTest {
                 null, null, auth(), 404, 20404));
         cases.add(new Case("list of services", "GET", "/v2/Services", null, null, auth(), 404, 20404));
         cases.add(new Case("a resource we do not serve", "GET", BASE + "/RateLimits", null, null, auth(), 404, 20404));
-        cases.add(new Case("unknown route without credentials", "GET", "/v2/Nothing", null, null, null, 404, 20404));
+        // without credentials nothing is learnt, not even whether the route exists
+        cases.add(new Case("unknown route without credentials", "GET", "/v2/Nothing", null, null, null, 401, 20003));
         cases.add(new Case("delete a verification", "DELETE", ONE, null, null, auth(), 405, 20004));
         cases.add(new Case("list verifications", "GET", CREATE, null, null, auth(), 405, 20004));
         cases.add(new Case("update the service", "POST", BASE, FORM, "FriendlyName=x", auth(), 405, 20004));
