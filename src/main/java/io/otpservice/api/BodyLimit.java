@@ -43,6 +43,8 @@ public class BodyLimit {
     private static final String CHECKED = "otp.checked";
     /** The {@code uri} tag of the HTTP metrics for every refusal here: the raw path would be one series per path sent. */
     static final String REFUSED_TEMPLATE = "REFUSED";
+    /** A type/subtype followed by spaces before its first parameter. */
+    private static final java.util.regex.Pattern SPACE_BEFORE_PARAMETERS = java.util.regex.Pattern.compile("^([^;\"]*?)[ \t]+;");
     /** How long a refused connection may stay open for the client to read the answer. */
     private static final long CLOSE_AFTER_MS = 1000;
 
@@ -116,6 +118,15 @@ public class BodyLimit {
         if (types.size() > 1 || types.size() == 1 && !isMediaType(types.getFirst())) {
             refuse(rc, Refusal.BAD_CONTENT_TYPE);
             return;
+        }
+        if (types.size() == 1) {
+            // RFC 9110 §8.3.1 allows spaces before the ';' of a parameter; Quarkus REST would read them into
+            // the subtype ("json ") and answer 415
+            String type = types.getFirst();
+            String tidy = SPACE_BEFORE_PARAMETERS.matcher(type).replaceFirst("$1;");
+            if (!tidy.equals(type)) {
+                request.headers().set(HttpHeaders.CONTENT_TYPE, tidy);
+            }
         }
         List<String> encodings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
         // Netty has already refused a malformed or conflicting Content-Length (a bare 400) on HTTP/1.x

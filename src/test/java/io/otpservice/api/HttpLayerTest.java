@@ -159,6 +159,19 @@ class HttpLayerTest extends ApiTest {
         assertUnchanged(before);
     }
 
+    /** Spaces before a media type's parameters are allowed (RFC 9110 §8.3.1): the body is read as JSON. */
+    @Test
+    void aContentTypeWithSpacesBeforeItsParametersIsRead() throws IOException {
+        for (String type : new String[]{"application/json ; charset=utf-8", "application/json\t;charset=UTF-8",
+                "application/json; charset=utf-8", "application/json"}) {
+            String to = newEmail();
+            byte[] body = ("{\"to\":\"" + to + "\",\"clientIp\":\"" + newClientIp() + "\"}").getBytes(StandardCharsets.US_ASCII);
+            RawHttp.Answer answer = RawHttp.exchange("POST /v1/verifications HTTP/1.1" + KEYED
+                    + "\r\nContent-Type: " + type + "\r\nContent-Length: " + body.length, body);
+            assertThat(answer.status()).as(type + ": " + answer).isEqualTo(201);
+        }
+    }
+
     /** Nothing decodes a compressed body, so a body that says it is compressed is refused, not read as it is. */
     @Test
     void aBodyWithAContentEncodingIsA415() throws IOException {
