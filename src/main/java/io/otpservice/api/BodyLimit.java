@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The first route of every request: the request line and headers are checked against our limits and
@@ -44,7 +45,7 @@ public class BodyLimit {
     /** The {@code uri} tag of the HTTP metrics for every refusal here: the raw path would be one series per path sent. */
     static final String REFUSED_TEMPLATE = "REFUSED";
     /** A type/subtype followed by spaces before its first parameter. */
-    private static final java.util.regex.Pattern SPACE_BEFORE_PARAMETERS = java.util.regex.Pattern.compile("^([^;\"]*?)[ \t]+;");
+    private static final Pattern SPACE_BEFORE_PARAMETERS = Pattern.compile("^([^;\"]*?)[ \t]+;");
     /** How long a refused connection may stay open for the client to read the answer. */
     private static final long CLOSE_AFTER_MS = 1000;
 

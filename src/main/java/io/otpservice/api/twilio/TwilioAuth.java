@@ -1,9 +1,12 @@
 package io.otpservice.api.twilio;
 
+import io.otpservice.api.RequestHeaders;
 import io.otpservice.api.auth.ApiKeys;
 import io.otpservice.api.auth.Caller;
 import io.otpservice.config.OtpConfig;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.HttpHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -21,6 +24,8 @@ import java.util.regex.Pattern;
 public class TwilioAuth {
 
     private static final String BASIC = "Basic ";
+    /** Where the request's caller waits for the resource once found. */
+    private static final String CALLER = "otp.twilio.caller";
     private static final int MAX_HEADER = 1024;
     private static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
 
@@ -40,6 +45,21 @@ public class TwilioAuth {
     public TwilioAuth(ApiKeys keys, OtpConfig config) {
         this.keys = keys;
         config.apiKeys().forEach((name, key) -> key.twilioAccountSid().ifPresent(sid -> accountSidByKey.put(name, sid)));
+    }
+
+    /**
+     * The caller of this request, from its one Authorization header (of two, two readers could take
+     * different ones): authenticated once, by {@link TwilioStrangers} before the match, and kept on the
+     * request for the resource.
+     */
+    TwilioCaller authenticate(RoutingContext rc) {
+        TwilioCaller known = rc.get(CALLER);
+        if (known != null) {
+            return known;
+        }
+        TwilioCaller caller = authenticate(RequestHeaders.single(rc.request(), HttpHeaders.AUTHORIZATION));
+        rc.put(CALLER, caller);
+        return caller;
     }
 
     TwilioCaller authenticate(String authorization) {

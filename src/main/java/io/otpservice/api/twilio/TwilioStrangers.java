@@ -1,17 +1,16 @@
 package io.otpservice.api.twilio;
 
-import io.otpservice.api.RequestHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Priorities;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * A caller without valid credentials learns nothing from a {@code /v2} path but Twilio's 401 (20003):
  * the credentials are checked before Quarkus REST matches the request, where a 405, 406 or 415 would
- * otherwise come first. The resource checks them again with the scope ({@code TwilioVerifyResource.begin}).
+ * otherwise come first. The caller found is kept on the request for the resource, which checks its scope
+ * ({@code TwilioVerifyResource.begin}).
  */
 public class TwilioStrangers {
 
@@ -28,7 +27,7 @@ public class TwilioStrangers {
             return null;
         }
         try {
-            auth.authenticate(RequestHeaders.single(rc.request(), HttpHeaders.AUTHORIZATION));
+            auth.authenticate(rc);
             return null;
         } catch (TwilioException e) {
             return TwilioErrors.respond(TwilioErrors.of(e));

@@ -16,13 +16,13 @@ import io.otpservice.verification.VerificationException;
 import io.otpservice.verification.VerificationService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
-import io.otpservice.api.RequestHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -99,8 +99,8 @@ public class TwilioVerifyResource {
     @Path("/Verifications")
     @Consumes(MediaType.WILDCARD)
     public Uni<RestResponse<TwilioViews.Verification>> create(@RestPath String serviceSid, String body,
-                                                              HttpServerRequest http) {
-        Call call = begin(serviceSid, http, Scope.SEND);
+                                                              HttpServerRequest http, RoutingContext rc) {
+        Call call = begin(serviceSid, rc, Scope.SEND);
         TwilioForm form = TwilioForm.parse(http.getHeader(HttpHeaders.CONTENT_TYPE), body);
         refuse(form, "CustomCode", "Amount", "Payee");
         String channel = channel(form.value("Channel"));
@@ -123,8 +123,8 @@ public class TwilioVerifyResource {
     @POST
     @Path("/VerificationCheck")
     @Consumes(MediaType.WILDCARD)
-    public Uni<TwilioViews.Check> check(@RestPath String serviceSid, String body, HttpServerRequest http) {
-        Call call = begin(serviceSid, http, Scope.CHECK);
+    public Uni<TwilioViews.Check> check(@RestPath String serviceSid, String body, HttpServerRequest http, RoutingContext rc) {
+        Call call = begin(serviceSid, rc, Scope.CHECK);
         TwilioForm form = TwilioForm.parse(http.getHeader(HttpHeaders.CONTENT_TYPE), body);
         refuse(form, "Amount", "Payee");
         String sid = form.value("VerificationSid");
@@ -163,9 +163,8 @@ public class TwilioVerifyResource {
     @APIResponse(responseCode = "200", description = "the verification, with its status until it expires")
     @GET
     @Path("/Verifications/{sid}")
-    public Uni<TwilioViews.Verification> fetch(@RestPath String serviceSid, @RestPath String sid,
-                                               HttpServerRequest http) {
-        Call call = begin(serviceSid, http, Scope.READ);
+    public Uni<TwilioViews.Verification> fetch(@RestPath String serviceSid, @RestPath String sid, RoutingContext rc) {
+        Call call = begin(serviceSid, rc, Scope.READ);
         return inService(verificationId(sid), call)
                 .map(v -> views.verification(v, call.context(), TwilioViews.status(v)));
     }
@@ -176,8 +175,8 @@ public class TwilioVerifyResource {
     @Path("/Verifications/{sid}")
     @Consumes(MediaType.WILDCARD)
     public Uni<TwilioViews.Verification> update(@RestPath String serviceSid, @RestPath String sid, String body,
-                                                HttpServerRequest http) {
-        Call call = begin(serviceSid, http, null);
+                                                HttpServerRequest http, RoutingContext rc) {
+        Call call = begin(serviceSid, rc, null);
         TwilioForm form = TwilioForm.parse(http.getHeader(HttpHeaders.CONTENT_TYPE), body);
         String status = form.value("Status");
         boolean approve = "approved".equals(status);
@@ -195,8 +194,8 @@ public class TwilioVerifyResource {
     @Operation(summary = "Fetch the service: its friendly name and code length")
     @APIResponse(responseCode = "200", description = "the service")
     @GET
-    public Uni<TwilioViews.Service> service(@RestPath String serviceSid, HttpServerRequest http) {
-        Call call = begin(serviceSid, http, Scope.READ);
+    public Uni<TwilioViews.Service> service(@RestPath String serviceSid, RoutingContext rc) {
+        Call call = begin(serviceSid, rc, Scope.READ);
         return Uni.createFrom().item(views.service(call.context()));
     }
 
@@ -221,9 +220,9 @@ public class TwilioVerifyResource {
     }
 
     /** Authentication (401), then the scope when the call alone decides it (403), then the service (404). */
-    private Call begin(String serviceSid, HttpServerRequest http, String scope) {
-        // one Authorization only, as on /v1: of two, two readers could take different ones
-        TwilioAuth.TwilioCaller caller = auth.authenticate(RequestHeaders.single(http, HttpHeaders.AUTHORIZATION));
+    private Call begin(String serviceSid, RoutingContext rc, String scope) {
+        HttpServerRequest http = rc.request();
+        TwilioAuth.TwilioCaller caller = auth.authenticate(rc); // found by TwilioStrangers before the match
         if (scope != null) {
             caller.require(scope);
         }

@@ -29,6 +29,17 @@ final class ReceiptParsing {
     private ReceiptParsing() {
     }
 
+    static final String NAMED_TWICE = "The receipt names a field more than once.";
+
+    /** Refuses a receipt that names a field in both its query and its body: two readers could take either. */
+    static void neverInBoth(Map<String, ?> query, Map<String, ?> body) {
+        for (String name : body.keySet()) {
+            if (query.containsKey(name)) {
+                throw new ReceiptRejected.Unreadable(NAMED_TWICE);
+            }
+        }
+    }
+
     /**
      * An application/x-www-form-urlencoded text (a body or a query) as names and their values, in
      * order: pairs split on '&', '+' is a space, every '%' starts two hex digits of a UTF-8 byte.
@@ -51,7 +62,7 @@ final class ReceiptParsing {
                 String value = hasValue ? decode(text, eq + 1, end) : "";
                 List<String> values = out.computeIfAbsent(name, k -> new ArrayList<>(1));
                 if (!values.isEmpty()) {
-                    throw new ReceiptRejected.Unreadable("The receipt names a field more than once.");
+                    throw new ReceiptRejected.Unreadable(NAMED_TWICE);
                 }
                 values.add(value);
             }

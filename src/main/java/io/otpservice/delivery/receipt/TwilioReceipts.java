@@ -34,11 +34,7 @@ public class TwilioReceipts implements ReceiptReader {
         // both read before the signature is checked, so an unreadable one is a 400 whoever sent it
         Map<String, List<String>> params = form(in.body());
         Map<String, List<String>> queryParams = form(in.rawQuery());
-        for (String name : params.keySet()) {
-            if (queryParams.containsKey(name)) {
-                throw new ReceiptRejected.Unreadable("The receipt names a field more than once.");
-            }
-        }
+        neverInBoth(queryParams, params);
         String query = in.rawQuery() == null || in.rawQuery().isEmpty() ? "" : "?" + in.rawQuery();
         String url = Callbacks.url(publicUrl, provider()).orElse(in.requestUrl()) + query;
         if (!ReceiptSignatures.twilio(authToken.orElseThrow(ReceiptRejected.BadSignature::new), url, params,

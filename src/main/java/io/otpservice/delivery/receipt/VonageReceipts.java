@@ -43,11 +43,7 @@ public class VonageReceipts implements ReceiptReader {
             // a JWT signs the body only (its payload_hash): a field in the query would be read unsigned
             throw new ReceiptRejected.Unreadable(JWT_QUERY);
         }
-        for (String name : body.keySet()) {
-            if (params.containsKey(name)) {
-                throw new ReceiptRejected.Unreadable("The receipt names a field more than once.");
-            }
-        }
+        neverInBoth(params, body);
         params.putAll(body);
         String secret = signatureSecret.orElseThrow(ReceiptRejected.BadSignature::new);
         // no Authorization: the sig field; an Authorization of any other form than a valid Bearer JWT is refused
