@@ -144,6 +144,21 @@ class ConfigValidationIT {
     }
 
     @Test
+    void twoTwilioServicesOnOnePurposeStopTheService() throws Exception {
+        Map<String, String> env = goodEnvironment();
+        // neither names a purpose: both would be on the default one and share its verifications
+        env.put("OTP_TWILIO_SERVICES_VA0123456789ABCDEF0123456789ABCDEF_FRIENDLY_NAME", "Shop");
+        env.put("OTP_TWILIO_SERVICES_VAFEDCBA9876543210FEDCBA9876543210_FRIENDLY_NAME", "Forum");
+        Result result = PackagedApp.run(env, 60);
+        assertThat(result.exited()).as(result.output()).isTrue();
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output().toLowerCase(java.util.Locale.ROOT))
+                .contains("'default' is already the purpose of")
+                .contains("va0123456789abcdef0123456789abcdef").contains("vafedcba9876543210fedcba9876543210")
+                .contains("each verify service needs a purpose of its own");
+    }
+
+    @Test
     void goodValuesStart() throws Exception {
         Result result = PackagedApp.run(goodEnvironment(), 30);
         assertThat(result.exited()).as(result.output()).isFalse();

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * The Twilio Verify services this instance answers for: {@code otp.twilio.services.<VA sid>.purpose}
  * maps a service SID to one of our purposes. Checked at start. SIDs compare without case, because a
  * map key set through an environment variable ({@code OTP_TWILIO_SERVICES_VA…_PURPOSE}) comes back
- * lower-cased.
+ * lower-cased. Each service has a purpose of its own: Twilio keeps services apart, and two services on one
+ * purpose would share their verifications (a code sent for one would approve a check on the other).
  */
 @Singleton
 @Startup
@@ -42,6 +43,7 @@ public class TwilioServices {
     private final Map<String, Configured> services = new HashMap<>();
 
     public TwilioServices(OtpConfig config, Settings settings) {
+        Map<String, String> purposes = new HashMap<>();
         config.twilioApi().services().forEach((sid, service) -> {
             String key = "otp.twilio.services." + sid;
             if (!CONFIGURED_SID.matcher(sid).matches()) {
@@ -52,6 +54,12 @@ public class TwilioServices {
             String name = service.friendlyName().orElse(policy.name());
             if (services.put(sid.toLowerCase(Locale.ROOT), new Configured(policy, name)) != null) {
                 throw new ConfigurationException(key + ": configured twice (SIDs compare without case)");
+            }
+            String other = purposes.putIfAbsent(policy.name(), sid);
+            if (other != null) {
+                throw new ConfigurationException(key + ".purpose: '" + policy.name() + "' is already the purpose of "
+                        + "otp.twilio.services." + other + "; each Verify service needs a purpose of its own, or the two "
+                        + "would share their verifications");
             }
         });
     }
