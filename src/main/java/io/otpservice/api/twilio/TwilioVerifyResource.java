@@ -153,10 +153,12 @@ public class TwilioVerifyResource {
             target = inService(verificationId(sid), call).map(StoredVerification::id);
         }
         return target.chain(id -> lifecycle.check(id, command)
-                .map(approval -> views.check(approval.verification(), call.context(), "approved"))
-                // Twilio answers a wrong code as a check that is not valid, with the status it left
-                .onFailure(VerificationException.IncorrectCode.class).recoverWithUni(() -> lifecycle.get(id)
-                        .map(v -> views.check(v, call.context(), "incorrect"))));
+                .map(approval -> views.approvedCheck(approval.verification(), call.context()))
+                // Twilio answers a wrong code as a check that is not valid, with the status it left: taken from
+                // the check's own result, since a right code checked meanwhile may have approved the verification
+                .onFailure(VerificationException.IncorrectCode.class).recoverWithUni(wrong -> lifecycle.get(id)
+                        .map(v -> views.wrongCheck(v, call.context(),
+                                ((VerificationException.IncorrectCode) wrong).attemptsRemaining()))));
     }
 
     @Operation(summary = "Fetch a verification")

@@ -115,9 +115,22 @@ public class TwilioViews {
                 context.serviceUrl() + "/Verifications/" + v.id().value(), v.maskedRecipient(), outcome);
     }
 
-    Check check(StoredVerification v, Context context, String outcome) {
+    /** The answer of a right code: the verification as the check left it. */
+    Check approvedCheck(StoredVerification v, Context context) {
+        return check(v, context, status(v), approved(v), "approved");
+    }
+
+    /**
+     * The answer of a wrong code: never valid, and the status this check left, from the attempts it left
+     * ({@code v} is read after the check, so another check may have approved or ended it since).
+     */
+    Check wrongCheck(StoredVerification v, Context context, int attemptsRemaining) {
+        return check(v, context, attemptsRemaining > 0 ? "pending" : "max_attempts_reached", false, "incorrect");
+    }
+
+    private Check check(StoredVerification v, Context context, String status, boolean valid, String outcome) {
         return new Check(v.id().value(), context.service().sid(), context.accountSid(), recipient(v), v.channel().wire(),
-                status(v), approved(v), null, null, SECONDS.format(v.createdAt()), SECONDS.format(v.updatedAt()), null,
+                status, valid, null, null, SECONDS.format(v.createdAt()), SECONDS.format(v.updatedAt()), null,
                 v.maskedRecipient(), outcome);
     }
 

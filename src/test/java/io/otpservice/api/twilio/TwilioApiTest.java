@@ -97,6 +97,48 @@ class TwilioApiTest extends ApiTest {
     }
 
     @Test
+    void aWrongCodeIsNeverValidThoughARightOneApprovesTheVerificationMeanwhile() throws Exception {
+        for (int round = 0; round < 12; round++) {
+            String to = newEmail();
+            String sid = create(SERVICE, to, "email").then().statusCode(201).extract().path("sid");
+            String code = codesSentTo(to, 1).getFirst();
+            Map<Integer, Response> answers = new java.util.concurrent.ConcurrentHashMap<>();
+            race(4, i -> () -> {
+                Response r = check(SERVICE, Map.of("VerificationSid", sid, "Code", i == 0 ? code : TwilioSdkTest.wrong(code)));
+                answers.put(i, r);
+                return r.statusCode();
+            });
+            assertThat(answers.get(0).jsonPath().getBoolean("valid")).as("the right code").isTrue();
+            for (int i = 1; i < 4; i++) {
+                Response wrong = answers.get(i);
+                // checked before the approval: a wrong check; after it: nothing left to check
+                if (wrong.statusCode() == 200) {
+                    assertThat(wrong.jsonPath().getBoolean("valid")).as(wrong.asString()).isFalse();
+                    assertThat(wrong.jsonPath().getString("status")).as(wrong.asString()).isEqualTo("pending");
+                } else {
+                    assertThat(wrong.statusCode()).as(wrong.asString()).isEqualTo(404);
+                }
+            }
+        }
+    }
+
+    @Test
+    void ofWrongChecksRacingOnlyTheOneThatSpendsTheLastAttemptAnswersMaxAttemptsReached() throws Exception {
+        String to = newEmail();
+        String sid = create(SERVICE, to, "email").then().statusCode(201).extract().path("sid");
+        String wrong = TwilioSdkTest.wrong(codesSentTo(to, 1).getFirst());
+        java.util.List<String> statuses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Map<Integer, Long> codes = race(5, i -> () -> {
+            Response r = check(SERVICE, Map.of("VerificationSid", sid, "Code", wrong));
+            statuses.add(r.jsonPath().getString("status") + "/" + r.jsonPath().getBoolean("valid"));
+            return r.statusCode();
+        });
+        assertThat(codes).isEqualTo(Map.of(200, 5L));
+        assertThat(statuses).containsExactlyInAnyOrder("pending/false", "pending/false", "pending/false",
+                "pending/false", "max_attempts_reached/false");
+    }
+
+    @Test
     void aLimitIsA429WithItsWaitInTheBodyAndNoRetryAfterHeader() {
         String to = newEmail();
         String sid = create(SHORT_SERVICE, to, "email").then().statusCode(201).extract().path("sid");
