@@ -234,10 +234,22 @@ public class VerificationStore {
      * their stored value. True when the state moved.
      */
     public Uni<Boolean> recordDelivery(VerificationId id, int send, StoredVerification.Delivery delivery) {
+        return delivery(id, send, delivery, "");
+    }
+
+    /**
+     * A receipt from {@code provider} about send number {@code send}: as {@link #recordDelivery}, and only
+     * when that provider took the send (a receipt cannot move a send that went out through another).
+     */
+    public Uni<Boolean> recordReceipt(VerificationId id, int send, String provider, StoredVerification.Delivery delivery) {
+        return delivery(id, send, delivery, provider);
+    }
+
+    private Uni<Boolean> delivery(VerificationId id, int send, StoredVerification.Delivery delivery, String from) {
         return scripts.run("delivery", List.of(Keys.verification(id)), List.of(Integer.toString(send),
                         delivery.status().wire(), nullToEmpty(delivery.provider()),
                         delivery.attempts() > 0 ? Integer.toString(delivery.attempts()) : "",
-                        nullToEmpty(delivery.lastError())))
+                        nullToEmpty(delivery.lastError()), from))
                 .map(r -> r.toInteger() == 1);
     }
 

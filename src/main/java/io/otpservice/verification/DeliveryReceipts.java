@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * Delivery receipts: the provider's reader checks the signature and reads the receipt, then the
- * delivery state of the send it names moves. A valid receipt about an unknown, expired or older send
- * is accepted and changes nothing, so providers do not retry it.
+ * delivery state of the send it names moves, if that provider took the send. A valid receipt about an
+ * unknown, expired or older send, or one another provider took, is accepted and changes nothing, so
+ * providers do not retry it.
  */
 @Singleton
 public class DeliveryReceipts {
@@ -49,8 +50,8 @@ public class DeliveryReceipts {
             case DELIVERED -> DeliveryStatus.DELIVERED;
             case FAILED -> DeliveryStatus.FAILED;
         };
-        return store.recordDelivery(new VerificationId(reference.group(1)), Integer.parseInt(reference.group(2)),
-                        new StoredVerification.Delivery(status, null, 0, receipt.error()))
+        return store.recordReceipt(new VerificationId(reference.group(1)), Integer.parseInt(reference.group(2)),
+                        provider, new StoredVerification.Delivery(status, null, 0, receipt.error()))
                 .invoke(moved -> metrics.receipt(provider, status.wire(), moved))
                 .replaceWithVoid();
     }

@@ -99,6 +99,31 @@ class ReceiptsTest extends ApiTest {
         status(id).body("delivery.status", equalTo("failed")).body("delivery.lastError", equalTo("twilio: error 30005"));
     }
 
+    @Test
+    void aReceiptMovesOnlyASendThatItsOwnProviderTook() throws Exception {
+        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
+        String id = viaVonage();
+        String lastError = status(id).extract().path("delivery.lastError"); // Twilio's refusal, before Vonage took it
+        // signed by Twilio, about a send that went out through Vonage: accepted (204), and nothing moves
+        Map<String, String> failed = twilioStatus("failed", "30003");
+        twilio(id + ".1", failed, twilioSignature(id + ".1", failed)).post(twilioPath(id + ".1")).then().statusCode(204);
+        status(id).body("delivery.status", equalTo("sent")).body("delivery.provider", equalTo("vonage"))
+                .body("delivery.lastError", equalTo(lastError));
+    }
+
+    @Test
+    void anErrorCodeThatIsNoShortNumberIsRefusedNotCut() throws Exception {
+        String id = create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("twilio"))
+                .extract().path("id");
+        for (String code : new String[]{"9".repeat(40), "300a3", "-1"}) {
+            Map<String, String> failed = twilioStatus("failed", code);
+            twilio(id + ".1", failed, twilioSignature(id + ".1", failed)).post(twilioPath(id + ".1")).then()
+                    .statusCode(400).body("code", equalTo("invalid-request"))
+                    .body("detail", equalTo("ErrorCode must be a number of at most 8 digits."));
+        }
+        status(id).body("delivery.status", equalTo("sent"));
+    }
+
     // --- Vonage -------------------------------------------------------------------------------------
 
     @Test
@@ -161,6 +186,27 @@ class ReceiptsTest extends ApiTest {
         status(id).body("delivery.status", equalTo("delivered"));
         await().atMost(Duration.ofSeconds(5)).until(() -> java.nio.file.Files.readString(
                 java.nio.file.Path.of("target/otp-test.log")).matches("(?s).*\"receipt +-> accepted 204 in .*"));
+    }
+
+    @Test
+    void aSignedWebhookReceiptOutsideItsProtocolIsRefused() throws Exception {
+        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
+        providers.stubFor(post(urlPathEqualTo(SmsProvidersResource.VONAGE_PATH)).willReturn(aResponse().withStatus(400)));
+        String id = create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("webhook"))
+                .extract().path("id");
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, String> refused = Map.of(
+                "{\"reference\":\"" + id + ".1\",\"status\":\"bogus\"}", "status must be delivered, failed or sent.",
+                "{\"reference\":\"" + id + ".1\"}", "status must be delivered, failed or sent.",
+                "{\"reference\":123,\"status\":\"delivered\"}", "reference must be a string.",
+                "{\"status\":\"delivered\"}", "reference is required.",
+                "{\"reference\":\"" + id + ".1\",\"status\":[\"failed\"]}", "status must be a string.",
+                "{\"reference\":\"" + id + ".1\",\"status\":\"failed\",\"error\":7}", "error must be a string.");
+        for (Map.Entry<String, String> receipt : refused.entrySet()) {
+            webhook(receipt.getKey(), now, WEBHOOK_SECRET).then().statusCode(400)
+                    .body("code", equalTo("invalid-request")).body("detail", equalTo(receipt.getValue()));
+        }
+        status(id).body("delivery.status", equalTo("sent"));
     }
 
     /** Two readers must never read one receipt two ways: a field named twice is refused, even signed. */

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reading receipt bodies (form or JSON) and making provider texts safe to store. Reading is strict: a
@@ -145,6 +147,11 @@ final class ReceiptParsing {
 
     /** The top-level members of a JSON object as text; anything else is unreadable. */
     static Map<String, String> flatJson(ObjectMapper json, String body) {
+        return flatJson(json, body, Set.of());
+    }
+
+    /** As {@link #flatJson(ObjectMapper, String)}, and the members named in {@code strings} must be JSON strings. */
+    static Map<String, String> flatJson(ObjectMapper json, String body, Set<String> strings) {
         try {
             JsonNode node = json.readTree(body);
             if (node == null || !node.isObject()) {
@@ -152,6 +159,9 @@ final class ReceiptParsing {
             }
             Map<String, String> out = new HashMap<>();
             node.properties().forEach(e -> {
+                if (strings.contains(e.getKey()) && !e.getValue().isTextual()) {
+                    throw new ReceiptRejected.Unreadable(notAString(e.getKey()));
+                }
                 if (e.getValue().isValueNode()) {
                     String value = e.getValue().asText();
                     // a lone surrogate (from a JSON escape) is not text that a signature could have covered
@@ -170,10 +180,25 @@ final class ReceiptParsing {
         return contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json");
     }
 
-    /** At most 8 digits of a provider's error code. */
-    static String digits(String value) {
-        String d = value.replaceAll("[^0-9]", "");
-        return d.length() > 8 ? d.substring(0, 8) : d;
+    private static final Pattern ERROR_CODE = Pattern.compile("[0-9]{1,8}");
+
+    static String notAnErrorCode(String name) {
+        return name + " must be a number of at most 8 digits.";
+    }
+
+    static String notAString(String name) {
+        return name + " must be a string.";
+    }
+
+    /** A provider's error code, a number of at most 8 digits (null when absent or empty); else unreadable. */
+    static String errorCode(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!ERROR_CODE.matcher(value).matches()) {
+            throw new ReceiptRejected.Unreadable(notAnErrorCode(name));
+        }
+        return value;
     }
 
     /** A provider's error as plain words: no markup, no numbers long enough to be a phone number or code. */

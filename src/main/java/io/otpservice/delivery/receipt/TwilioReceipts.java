@@ -47,8 +47,7 @@ public class TwilioReceipts implements ReceiptReader {
             case "accepted", "queued", "sending", "sent" -> Optional.of(Receipt.Status.SENT);
             case null, default -> Optional.empty();
         };
-        String code = first(params, "ErrorCode");
-        return new Receipt(first(queryParams, "ref"), status,
-                code == null ? null : "twilio: error " + digits(code));
+        String code = errorCode(first(params, "ErrorCode"), "ErrorCode");
+        return new Receipt(first(queryParams, "ref"), status, code == null ? null : "twilio: error " + code);
     }
 }

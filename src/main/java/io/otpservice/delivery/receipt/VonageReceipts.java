@@ -60,8 +60,8 @@ public class VonageReceipts implements ReceiptReader {
             case "accepted", "buffered" -> Optional.of(Receipt.Status.SENT);
             default -> Optional.empty();
         };
-        String code = params.get("err-code");
+        String code = errorCode(params.get("err-code"), "err-code");
         return new Receipt(params.get("client-ref"), status,
-                code == null || "0".equals(code) ? null : "vonage: err-code " + digits(code));
+                code == null || "0".equals(code) ? null : "vonage: err-code " + code);
     }
 }

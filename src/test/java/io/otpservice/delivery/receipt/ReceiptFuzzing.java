@@ -24,7 +24,10 @@ final class ReceiptFuzzing {
     private static final java.util.Set<String> OWN_SENTENCES = java.util.Set.of(
             new ReceiptRejected.BadSignature().getMessage(), ReceiptParsing.NOT_A_FORM,
             "The receipt names a field more than once.", "The receipt is not UTF-8 text.",
-            "The receipt is not valid Unicode text.", "The receipt must be a JSON object.", "The receipt is not valid JSON.", VonageReceipts.JWT_QUERY);
+            "The receipt is not valid Unicode text.", "The receipt must be a JSON object.", "The receipt is not valid JSON.", VonageReceipts.JWT_QUERY,
+            WebhookReceipts.NO_REFERENCE, WebhookReceipts.BAD_STATUS, ReceiptParsing.notAString("reference"),
+            ReceiptParsing.notAString("status"), ReceiptParsing.notAString("error"),
+            ReceiptParsing.notAnErrorCode("ErrorCode"), ReceiptParsing.notAnErrorCode("err-code"));
 
     private ReceiptFuzzing() {
     }
