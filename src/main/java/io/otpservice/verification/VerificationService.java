@@ -16,6 +16,7 @@ import io.otpservice.store.ScriptResults;
 import io.otpservice.store.ScriptResults.Approved;
 import io.otpservice.store.ScriptResults.ApprovedByKey;
 import io.otpservice.store.ScriptResults.Canceled;
+import io.otpservice.store.ScriptResults.CheckResult;
 import io.otpservice.store.ScriptResults.Existing;
 import io.otpservice.store.ScriptResults.Incorrect;
 import io.otpservice.store.ScriptResults.Limited;
@@ -97,6 +98,14 @@ public class VerificationService {
     }
 
     public Uni<Created> create(CreateCommand command) {
+        return create(command, random.hex(8), false);
+    }
+
+    /**
+     * {@code member} names this create in the client's windows (the same on a second try, so the windows
+     * count the request once); {@code retried}: this is that second try.
+     */
+    private Uni<Created> create(CreateCommand command, String member, boolean retried) {
         admit(command);
         Recipient recipient = command.recipient();
         String recipientHash = hasher.recipientHash(recipient.normalised());
@@ -112,16 +121,35 @@ public class VerificationService {
                 hasher.codeHash(id.value(), code));
         String client = hasher.opaque("client", command.clientAddress());
         Guards guards = fraudRules.forCreate(recipient, fixedCode.isPresent(), command.caller());
-        return store.create(fresh, client, random.hex(8), guards).chain(result -> switch (result) {
+        return store.create(fresh, client, member, guards).chain(result -> switch (result) {
             case ScriptResults.Created(StoredVerification v) -> delivery.deliver(v, recipient.normalised(), code)
                     .invoke(sent -> metrics.created(sent.channel().wire(), sent.purpose(), sent.country()))
                     .map(sent -> new Created(true, true, sent));
             case Existing(StoredVerification v) -> Uni.createFrom().item(new Created(false, false, v));
-            case ResendExisting(VerificationId existing) -> resend(existing).map(v -> new Created(false, true, v));
+            case ResendExisting(VerificationId existing) -> resendLive(command, member, retried, existing);
             case Limited limited -> Uni.createFrom().failure(rateLimited(limited.limit(), limited.retryIn(),
                     recipient.region()));
             case PrefixBlocked blocked -> prefixBlocked(guards, blocked, recipient.region());
         });
+    }
+
+    /**
+     * The resend of the live verification that a create found past its cooldown. It is a call of its own,
+     * so the verification may have changed meanwhile: if it ended (approved, canceled, failed), the create
+     * starts afresh, once; if another create resent it first, this one answers it as it is, sending nothing.
+     */
+    private Uni<Created> resendLive(CreateCommand command, String member, boolean retried, VerificationId existing) {
+        return resend(existing).map(v -> new Created(false, true, v))
+                .onFailure(VerificationException.ResendTooSoon.class).recoverWithUni(tooSoon -> store.find(existing)
+                        .chain(found -> found.filter(v -> v.status() == StoredVerification.Status.PENDING)
+                                .map(v -> Uni.createFrom().item(new Created(false, false, v)))
+                                .orElseGet(() -> afresh(command, member, retried, tooSoon))))
+                .onFailure(VerificationException.NotFound.class).recoverWithUni(ended ->
+                        afresh(command, member, retried, ended));
+    }
+
+    private Uni<Created> afresh(CreateCommand command, String member, boolean retried, Throwable failure) {
+        return retried ? Uni.createFrom().failure(failure) : create(command, member, true);
     }
 
     public Uni<StoredVerification> resend(VerificationId id) {
@@ -149,24 +177,39 @@ public class VerificationService {
     }
 
     public Uni<Approval> check(VerificationId id, CheckCommand check) {
-        List<String> sessions = check.session() == null ? List.of() : hasher.sessionHashCandidates(check.session());
-        return store.check(id, sessions, hasher.codeHashCandidates(id.value(), check.code()))
-                .chain(result -> switch (result) {
-                    // counted for its prefix as it happens, so a prefix recovers as soon as people convert
-                    case Approved(StoredVerification v) -> fraud.approved(v).map(counted -> approved(v));
-                    case Incorrect incorrect -> throw checked(incorrect.channel().wire(), incorrect.purpose(),
-                            "incorrect", new VerificationException.IncorrectCode(incorrect.attemptsRemaining()));
-                    case TooManyAttempts tooMany -> throw checked(tooMany.channel().wire(), tooMany.purpose(),
-                            "too_many_attempts", new VerificationException.TooManyAttempts(tooMany.retryIn()));
-                    case Limited limited -> throw checked(limited.channel() == null ? null : limited.channel().wire(),
-                            limited.purpose(), "rate_limited", rateLimited(limited.limit(), limited.retryIn(), null));
-                    case NotFound missing -> throw checked(null, null, "not_found", new VerificationException.NotFound());
-                });
+        return attempt(id, check).chain(this::outcome);
     }
 
-    /** Checks the live verification of a recipient and purpose. */
+    private Uni<CheckResult> attempt(VerificationId id, CheckCommand check) {
+        List<String> sessions = check.session() == null ? List.of() : hasher.sessionHashCandidates(check.session());
+        return store.check(id, sessions, hasher.codeHashCandidates(id.value(), check.code()));
+    }
+
+    private Uni<Approval> outcome(CheckResult result) {
+        return switch (result) {
+            // counted for its prefix as it happens, so a prefix recovers as soon as people convert
+            case Approved(StoredVerification v) -> fraud.approved(v).map(counted -> approved(v));
+            case Incorrect incorrect -> throw checked(incorrect.channel().wire(), incorrect.purpose(),
+                    "incorrect", new VerificationException.IncorrectCode(incorrect.attemptsRemaining()));
+            case TooManyAttempts tooMany -> throw checked(tooMany.channel().wire(), tooMany.purpose(),
+                    "too_many_attempts", new VerificationException.TooManyAttempts(tooMany.retryIn()));
+            case Limited limited -> throw checked(limited.channel() == null ? null : limited.channel().wire(),
+                    limited.purpose(), "rate_limited", rateLimited(limited.limit(), limited.retryIn(), null));
+            case NotFound missing -> throw checked(null, null, "not_found", new VerificationException.NotFound());
+        };
+    }
+
+    /**
+     * Checks the live verification of a recipient and purpose. The pointer is read first, so a create with
+     * another session may replace the verification before the check runs (a check that finds nothing
+     * pending counts no attempt): then the one live now is checked, once.
+     */
     public Uni<Approval> checkByRecipient(Recipient recipient, String purpose, CheckCommand check) {
-        return liveId(recipient, purpose).chain(id -> check(id, check));
+        return liveId(recipient, purpose).chain(id -> attempt(id, check).chain(result -> result instanceof NotFound
+                        ? liveId(recipient, purpose).chain(now -> now.equals(id) ? Uni.createFrom().item(result)
+                                : attempt(now, check))
+                        : Uni.createFrom().item(result)))
+                .chain(this::outcome);
     }
 
     /** The id of the live verification of a recipient and purpose (it may have ended since), or not-found. */
