@@ -136,16 +136,23 @@ public class VerificationService {
     /**
      * The resend of the live verification that a create found past its cooldown. It is a call of its own,
      * so the verification may have changed meanwhile: if it ended (approved, canceled, failed), the create
-     * starts afresh, once; if another create resent it first, this one answers it as it is, sending nothing.
+     * starts afresh, once; if another create resent it first (its cooldown, or its last send), this one
+     * answers it as it is, sending nothing, as a create before the cooldown would.
      */
     private Uni<Created> resendLive(CreateCommand command, String member, boolean retried, VerificationId existing) {
         return resend(existing).map(v -> new Created(false, true, v))
-                .onFailure(VerificationException.ResendTooSoon.class).recoverWithUni(tooSoon -> store.find(existing)
+                .onFailure(VerificationService::resentByAnother).recoverWithUni(tooSoon -> store.find(existing)
                         .chain(found -> found.filter(v -> v.status() == StoredVerification.Status.PENDING)
                                 .map(v -> Uni.createFrom().item(new Created(false, false, v)))
                                 .orElseGet(() -> afresh(command, member, retried, tooSoon))))
                 .onFailure(VerificationException.NotFound.class).recoverWithUni(ended ->
                         afresh(command, member, retried, ended));
+    }
+
+    /** What a resend answers when another one got there first: its cooldown, or its last send used. */
+    private static boolean resentByAnother(Throwable failure) {
+        return failure instanceof VerificationException.ResendTooSoon
+                || failure instanceof VerificationException.RateLimited limited && limited.limit() == Limit.VERIFICATION_SENDS;
     }
 
     private Uni<Created> afresh(CreateCommand command, String member, boolean retried, Throwable failure) {

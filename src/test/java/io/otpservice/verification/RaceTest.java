@@ -105,6 +105,22 @@ class RaceTest extends ApiTest {
         }
     }
 
+    @Test
+    void identicalCreatesRacingForTheLastSendAllAnswerTheLiveVerification() throws Exception {
+        for (int round = 0; round < 6; round++) {
+            String to = newEmail();
+            Map<String, String> body = Map.of("to", to, "purpose", "short"); // 3 sends at most
+            String id = create(body).then().statusCode(201).extract().path("id");
+            cooldownOver(id);
+            create(body).then().statusCode(200).body("sendsRemaining", org.hamcrest.Matchers.equalTo(1));
+            cooldownOver(id);
+            Map<Integer, Long> statuses = race(4, i -> () -> create(body).statusCode());
+            // one takes the last send; the others find it used and answer the live one, as before the cooldown
+            assertThat(statuses).as("round " + round).isEqualTo(Map.of(200, 4L));
+            assertThat(codesSentTo(to, 3)).hasSize(3);
+        }
+    }
+
     /** A check by recipient reads the live pointer first; a create with another session may replace it in between. */
     @Test
     void aCheckByRecipientRacingACreateWithAnotherSessionAlwaysFindsTheLiveOne() throws Exception {
