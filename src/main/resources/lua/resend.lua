@@ -6,9 +6,11 @@
 -- The optional keys live in other slots: only on a single Redis (see create.lua). The fraud rules
 -- come first; the sends they count are counted only when the resend is written.
 local now = now_ms()
+-- longer than a delivery can take with the default timeouts and retries (about 10 s per SMS provider)
+local IN_FLIGHT_MS = 120000
 local v = redis.call('HMGET', KEYS[1], F.status, F.expires_at, F.next_resend_at, F.sends, F.max_sends,
   F.code_hash, F.previous_code_hash, F.recipient_hash, F.test_recipient, F.cooldown, F.id, F.prefix, F.country,
-  F.send_times, F.created_at)
+  F.send_times, F.created_at, F.delivery_status)
 if v[1] ~= 'pending' or tonumber(v[2]) <= now then return {'not-found'} end
 local k = 1
 local function key() k = k + 1; return KEYS[k] end
@@ -23,6 +25,12 @@ local wait = window_wait(K.recipient_failures(prefix, v[8]), now, ARGV[2])
 if wait > 0 then return {'rate-limited', wait, 'recipient-failures'} end
 if tonumber(v[4]) >= tonumber(v[5]) then return {'max-sends', tonumber(v[2]) - now} end
 if now < tonumber(v[3]) then return {'resend-too-soon', tonumber(v[3]) - now} end
+-- one send at a time: a resend while the last send is still with the providers ('queued', and younger
+-- than any delivery lasts) would overtake it, and that send's failure could no longer be taken back
+if v[16] == 'queued' then
+  local last = tonumber(v[15]) + 1000 * tonumber(string.match(v[14] or '0', '(%d+)$') or '0')
+  if now - last < IN_FLIGHT_MS then return {'resend-too-soon', 1000} end
+end
 
 local test = v[9] == '1'
 local sn = tonumber(v[4]) + 1

@@ -330,6 +330,31 @@ class DeliveryTest extends ApiTest {
         check(id, first).then().statusCode(200).body("status", equalTo("approved"));
     }
 
+    /** A send that fails slowly is taken back whatever happens meanwhile: no second send may overtake it. */
+    @Test
+    void noSendStartsWhileTheLastOneIsStillWithTheProviders() throws Exception {
+        // every provider refuses after 0.6 s (a 400 is not retried): the first send fails after about 1.8 s,
+        // beyond the test profile's 1 s cooldown
+        for (String path : List.of(TWILIO_PATH, WEBHOOK_PATH)) {
+            providers.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(400).withFixedDelay(600)));
+        }
+        providers.stubFor(post(urlPathEqualTo(VONAGE_PATH)).willReturn(aResponse().withStatus(400).withFixedDelay(600)));
+        String phone = newPhone();
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> create(phone));
+        Thread.sleep(1_150); // the cooldown is over; the first send is still with the providers
+
+        // a create finds the live verification past its cooldown: it answers it and sends nothing
+        String id = create(phone).then().statusCode(200).extract().path("id");
+        resend(id).then().statusCode(429).body("code", equalTo("resend-too-soon"));
+
+        first.get(10, java.util.concurrent.TimeUnit.SECONDS).then().statusCode(502);
+        // the failed first send is taken back in full: the verification is canceled and nothing was counted
+        api().get("/v1/verifications/" + id).then().statusCode(200).body("status", equalTo("canceled"));
+        String recipientHash = redis.hash(String.class).hget(verificationKey(id), io.otpservice.store.Fields.RECIPIENT_HASH);
+        assertThat(redis.sortedSet(String.class).zcard(io.otpservice.store.Keys.recipientSends(recipientHash))).isZero();
+        providers.verify(1, postRequestedFor(urlEqualTo(TWILIO_PATH)));
+    }
+
     // --- helpers ------------------------------------------------------------------------------
 
     private void allProvidersAnswer(int status) {

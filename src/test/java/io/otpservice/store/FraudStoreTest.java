@@ -244,7 +244,9 @@ class FraudStoreTest extends ApiTest {
                 .await().indefinitely();
     }
 
+    /** The cooldown waited out and the last send handed to a provider (no resend starts while one is in flight). */
     private void cooldownOver(NewVerification v) {
-        redis.hash(String.class).hset(Keys.verification(v.id()), Fields.NEXT_RESEND_AT, "0");
+        redis.hash(String.class).hset(Keys.verification(v.id()), Map.of(Fields.NEXT_RESEND_AT, "0",
+                Fields.DELIVERY_STATUS, "sent"));
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,9 +69,13 @@ class VerificationStoreTest extends ApiTest {
         return store.resend(id, hasher.codeHash(id.value(), code)).await().indefinitely();
     }
 
-    /** Moves the cooldown of a verification into the past, as if it had been waited out. */
+    /**
+     * Moves the cooldown of a verification into the past, as if it had been waited out, and its last send
+     * handed to a provider (no resend starts while a send is in flight).
+     */
     private void cooldownOver(VerificationId id) {
-        redis.hash(String.class).hset(Keys.verification(id), Fields.NEXT_RESEND_AT, "0");
+        redis.hash(String.class).hset(Keys.verification(id), Map.of(Fields.NEXT_RESEND_AT, "0",
+                Fields.DELIVERY_STATUS, "sent"));
     }
 
     @Test
