@@ -1,6 +1,7 @@
 package io.otpservice.verification;
 
 import io.otpservice.ratelimit.Limit;
+import io.otpservice.store.VerificationId;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -34,15 +35,22 @@ public abstract sealed class VerificationException extends RuntimeException {
 
     public static final class IncorrectCode extends VerificationException {
         private final int attemptsRemaining;
+        private final transient VerificationId verification;
 
-        public IncorrectCode(int attemptsRemaining) {
+        /** {@code verification}: the one the attempt was counted against (a check by recipient finds it). */
+        public IncorrectCode(int attemptsRemaining, VerificationId verification) {
             super(attemptsRemaining > 0 ? "The code is not right."
                     : "The code is not right and no attempts remain: the verification has failed.");
             this.attemptsRemaining = attemptsRemaining;
+            this.verification = verification;
         }
 
         public int attemptsRemaining() {
             return attemptsRemaining;
+        }
+
+        public VerificationId verification() {
+            return verification;
         }
     }
 

@@ -184,7 +184,7 @@ public class VerificationService {
     }
 
     public Uni<Approval> check(VerificationId id, CheckCommand check) {
-        return attempt(id, check).chain(this::outcome);
+        return attempt(id, check).chain(result -> outcome(id, result));
     }
 
     private Uni<CheckResult> attempt(VerificationId id, CheckCommand check) {
@@ -192,12 +192,13 @@ public class VerificationService {
         return store.check(id, sessions, hasher.codeHashCandidates(id.value(), check.code()));
     }
 
-    private Uni<Approval> outcome(CheckResult result) {
+    /** {@code id}: the verification checked. */
+    private Uni<Approval> outcome(VerificationId id, CheckResult result) {
         return switch (result) {
             // counted for its prefix as it happens, so a prefix recovers as soon as people convert
             case Approved(StoredVerification v) -> fraud.approved(v).map(counted -> approved(v));
             case Incorrect incorrect -> throw checked(incorrect.channel().wire(), incorrect.purpose(),
-                    "incorrect", new VerificationException.IncorrectCode(incorrect.attemptsRemaining()));
+                    "incorrect", new VerificationException.IncorrectCode(incorrect.attemptsRemaining(), id));
             case TooManyAttempts tooMany -> throw checked(tooMany.channel().wire(), tooMany.purpose(),
                     "too_many_attempts", new VerificationException.TooManyAttempts(tooMany.retryIn()));
             case Limited limited -> throw checked(limited.channel() == null ? null : limited.channel().wire(),
@@ -213,10 +214,9 @@ public class VerificationService {
      */
     public Uni<Approval> checkByRecipient(Recipient recipient, String purpose, CheckCommand check) {
         return liveId(recipient, purpose).chain(id -> attempt(id, check).chain(result -> result instanceof NotFound
-                        ? liveId(recipient, purpose).chain(now -> now.equals(id) ? Uni.createFrom().item(result)
-                                : attempt(now, check))
-                        : Uni.createFrom().item(result)))
-                .chain(this::outcome);
+                ? liveId(recipient, purpose).chain(now -> now.equals(id) ? outcome(id, result)
+                        : attempt(now, check).chain(again -> outcome(now, again)))
+                : outcome(id, result)));
     }
 
     /** The id of the live verification of a recipient and purpose (it may have ended since), or not-found. */

@@ -132,13 +132,12 @@ public class TwilioVerifyResource {
         if (sid == null && to == null) {
             throw TwilioException.invalidParameter("To");
         }
-        CheckCommand command;
-        Uni<VerificationId> target;
+        Uni<VerificationService.Approval> checked;
         if (to != null) {
             RequestValidator.ByRecipient byRecipient = validator.checkByRecipient(
                     new CheckByRecipientRequest(to, call.purpose(), form.value("Code"), null));
-            command = byRecipient.check();
-            target = sid == null ? lifecycle.liveId(byRecipient.recipient(), call.purpose())
+            CheckCommand command = byRecipient.check();
+            checked = sid == null ? lifecycle.checkByRecipient(byRecipient.recipient(), call.purpose(), command)
                     // both: the sid names it, and To must be its recipient
                     : inService(verificationId(sid), call).map(v -> {
                         String recipientHash = hasher.recipientHash(byRecipient.recipient().normalised());
@@ -147,18 +146,19 @@ public class TwilioVerifyResource {
                             throw new VerificationException.NotFound();
                         }
                         return v.id();
-                    });
+                    }).chain(id -> lifecycle.check(id, command));
         } else {
-            command = validator.check(new CheckRequest(form.value("Code"), null));
-            target = inService(verificationId(sid), call).map(StoredVerification::id);
+            CheckCommand command = validator.check(new CheckRequest(form.value("Code"), null));
+            checked = inService(verificationId(sid), call).chain(v -> lifecycle.check(v.id(), command));
         }
-        return target.chain(id -> lifecycle.check(id, command)
-                .map(approval -> views.approvedCheck(approval.verification(), call.context()))
+        return checked.map(approval -> views.approvedCheck(approval.verification(), call.context()))
                 // Twilio answers a wrong code as a check that is not valid, with the status it left: taken from
                 // the check's own result, since a right code checked meanwhile may have approved the verification
-                .onFailure(VerificationException.IncorrectCode.class).recoverWithUni(wrong -> lifecycle.get(id)
-                        .map(v -> views.wrongCheck(v, call.context(),
-                                ((VerificationException.IncorrectCode) wrong).attemptsRemaining()))));
+                .onFailure(VerificationException.IncorrectCode.class).recoverWithUni(failure -> {
+                    VerificationException.IncorrectCode wrong = (VerificationException.IncorrectCode) failure;
+                    return lifecycle.get(wrong.verification())
+                            .map(v -> views.wrongCheck(v, call.context(), wrong.attemptsRemaining()));
+                });
     }
 
     @Operation(summary = "Fetch a verification")

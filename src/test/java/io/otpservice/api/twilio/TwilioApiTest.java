@@ -123,6 +123,26 @@ class TwilioApiTest extends ApiTest {
     }
 
     @Test
+    void aCheckByToRacingACreateThatReplacesTheVerificationFindsTheLiveOne() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            String to = newEmail();
+            create(SERVICE, to, "email").then().statusCode(201);
+            Map<Integer, Response> answers = new java.util.concurrent.ConcurrentHashMap<>();
+            race(2, i -> () -> {
+                Response r = i == 0 ? ApiTest.create(Map.of("to", to, "session", "b"))
+                        : check(SERVICE, Map.of("To", to, "Code", "000000"));
+                answers.put(i, r);
+                return r.statusCode();
+            });
+            assertThat(answers.get(0).statusCode()).isEqualTo(201);
+            // a wrong code for whichever verification was live: never "nothing pending"
+            Response checked = answers.get(1);
+            assertThat(checked.statusCode()).as("round " + round + ": " + checked.asString()).isEqualTo(200);
+            assertThat(checked.jsonPath().getBoolean("valid")).isFalse();
+        }
+    }
+
+    @Test
     void ofWrongChecksRacingOnlyTheOneThatSpendsTheLastAttemptAnswersMaxAttemptsReached() throws Exception {
         String to = newEmail();
         String sid = create(SERVICE, to, "email").then().statusCode(201).extract().path("sid");
