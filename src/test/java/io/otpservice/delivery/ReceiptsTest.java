@@ -112,6 +112,17 @@ class ReceiptsTest extends ApiTest {
     }
 
     @Test
+    void aReceiptThatComesWhileItsSendIsStillInFlightCounts() throws Exception {
+        String id = create(newPhone()).then().statusCode(201).extract().path("id");
+        // as the send is while the providers are being tried: queued, no provider yet
+        redis.hash(String.class).hset(verificationKey(id), Map.of(io.otpservice.store.Fields.DELIVERY_STATUS, "queued",
+                io.otpservice.store.Fields.DELIVERY_PROVIDER, ""));
+        Map<String, String> delivered = twilioStatus("delivered", null);
+        twilio(id + ".1", delivered, twilioSignature(id + ".1", delivered)).post(twilioPath(id + ".1")).then().statusCode(204);
+        status(id).body("delivery.status", equalTo("delivered"));
+    }
+
+    @Test
     void anErrorCodeThatIsNoShortNumberIsRefusedNotCut() throws Exception {
         String id = create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("twilio"))
                 .extract().path("id");
