@@ -50,8 +50,10 @@ public class DeliveryReceipts {
             case DELIVERED -> DeliveryStatus.DELIVERED;
             case FAILED -> DeliveryStatus.FAILED;
         };
+        // an error only means something on a failure: a delivered send keeps no lastError
+        String error = status == DeliveryStatus.FAILED ? receipt.error() : null;
         return store.recordReceipt(new VerificationId(reference.group(1)), Integer.parseInt(reference.group(2)),
-                        provider, new StoredVerification.Delivery(status, null, 0, receipt.error()))
+                        provider, new StoredVerification.Delivery(status, null, 0, error))
                 .invoke(moved -> metrics.receipt(provider, status.wire(), moved))
                 .replaceWithVoid();
     }
