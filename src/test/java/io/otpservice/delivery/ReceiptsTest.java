@@ -101,7 +101,6 @@ class ReceiptsTest extends ApiTest {
 
     @Test
     void aReceiptMovesOnlyASendThatItsOwnProviderTook() throws Exception {
-        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
         String id = viaVonage();
         String lastError = status(id).extract().path("delivery.lastError"); // Twilio's refusal, before Vonage took it
         // signed by Twilio, about a send that went out through Vonage: accepted (204), and nothing moves
@@ -180,10 +179,7 @@ class ReceiptsTest extends ApiTest {
 
     @Test
     void webhookReceiptUsesTheSameHmacAsOutbound() throws Exception {
-        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
-        providers.stubFor(post(urlPathEqualTo(SmsProvidersResource.VONAGE_PATH)).willReturn(aResponse().withStatus(400)));
-        String id = create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("webhook"))
-                .extract().path("id");
+        String id = viaWebhook();
         String body = "{\"reference\":\"" + id + ".1\",\"status\":\"delivered\"}";
         long now = System.currentTimeMillis() / 1000;
 
@@ -204,10 +200,7 @@ class ReceiptsTest extends ApiTest {
 
     @Test
     void aSignedWebhookReceiptOutsideItsProtocolIsRefused() throws Exception {
-        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
-        providers.stubFor(post(urlPathEqualTo(SmsProvidersResource.VONAGE_PATH)).willReturn(aResponse().withStatus(400)));
-        String id = create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("webhook"))
-                .extract().path("id");
+        String id = viaWebhook();
         long now = System.currentTimeMillis() / 1000;
         Map<String, String> refused = Map.of(
                 "{\"reference\":\"" + id + ".1\",\"status\":\"bogus\"}", "status must be delivered, failed or sent.",
@@ -226,10 +219,7 @@ class ReceiptsTest extends ApiTest {
     /** Two readers must never read one receipt two ways: a field named twice is refused, even signed. */
     @Test
     void aSignedReceiptThatNamesAFieldTwiceIsRefused() throws Exception {
-        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
-        providers.stubFor(post(urlPathEqualTo(SmsProvidersResource.VONAGE_PATH)).willReturn(aResponse().withStatus(400)));
-        String id = create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("webhook"))
-                .extract().path("id");
+        String id = viaWebhook();
         long now = System.currentTimeMillis() / 1000;
         Map<String, String> before = snapshot();
 
@@ -275,6 +265,13 @@ class ReceiptsTest extends ApiTest {
     }
 
     // --- helpers ------------------------------------------------------------------------------------
+
+    private String viaWebhook() {
+        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
+        providers.stubFor(post(urlPathEqualTo(SmsProvidersResource.VONAGE_PATH)).willReturn(aResponse().withStatus(400)));
+        return create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("webhook"))
+                .extract().path("id");
+    }
 
     private String viaVonage() {
         providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
