@@ -20,7 +20,7 @@ if ARGV[1] == '1' then
   if redis.call('GET', live) == v[8] then redis.call('DEL', live) end
   return 1
 end
-redis.call('HSET', KEYS[1], F.sends, tonumber(ARGV[1]) - 1, F.code_hash, v[3], F.next_resend_at, v[5])
+redis.call('HSET', KEYS[1], F.sends, num(tonumber(ARGV[1]) - 1), F.code_hash, v[3], F.next_resend_at, v[5])
 if v[4] and v[4] ~= '' then
   redis.call('HSET', KEYS[1], F.previous_code_hash, v[4])
 else
