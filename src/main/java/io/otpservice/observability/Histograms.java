@@ -1,6 +1,7 @@
 package io.otpservice.observability;
 
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -8,9 +9,11 @@ import io.otpservice.store.RedisTopologies;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.util.Set;
+
 /**
  * Meter filters: histogram buckets for HTTP server timings, so p99 can be computed (and alerted on)
- * in Prometheus; and no gauges or pool meters for the event loops' own Redis connections. Each loop's
+ * in Prometheus; HTTP methods bounded to the standard ones; and no gauges or pool meters for the event loops' own Redis connections. Each loop's
  * connection is a client of its own, with a pool of one connection held for good: its pool meters say
  * nothing, and its gauges, one per client under one name, were registered twice (a WARN at start). The
  * same goes for the gauges of Redis Cluster's per-node clients. Their command counters and timers stay,
@@ -29,6 +32,28 @@ public class Histograms {
                         && (id.getName().startsWith(RedisTopologies.LOOP_METRICS + ".")
                         || id.getName().startsWith(RedisTopologies.NODE_METRICS + "."));
                 return loopPool || loopGauge ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+            }
+        };
+    }
+
+    /** The methods the HTTP metrics name as they are (RFC 9110 and PATCH). */
+    static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
+            "PATCH");
+
+    /**
+     * Any other method counts as {@code OTHER} in the HTTP meters: a method is any token a client cares to
+     * send, and each new one would otherwise add a series of every HTTP histogram (some seventy lines),
+     * without an API key. (Other meters use the tag for Java methods: fault tolerance.)
+     */
+    @Produces
+    @Singleton
+    MeterFilter standardHttpMethodsOnly() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                String method = id.getTag("method");
+                return method == null || !id.getName().startsWith("http.") || METHODS.contains(method) ? id
+                        : id.withTag(Tag.of("method", "OTHER"));
             }
         };
     }

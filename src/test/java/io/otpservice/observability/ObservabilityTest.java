@@ -206,6 +206,21 @@ class ObservabilityTest extends ApiTest {
         });
     }
 
+    /** A made-up method is counted as OTHER: each new one would otherwise add a series to every HTTP histogram. */
+    @Test
+    void madeUpMethodsAreCountedAsOtherNotUnderTheirName() {
+        String method = "X" + Long.toString(System.nanoTime(), 36).toUpperCase(java.util.Locale.ROOT);
+        given().request(method, "/v1/verifications").then().statusCode(401);
+        api().request(method + "Y", "/v1/verifications").then().statusCode(405);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String text = scrape();
+            assertThat(text).doesNotContain(method);
+            assertThat(text.lines().filter(l -> l.startsWith("http_server_requests_seconds_count{")))
+                    .anyMatch(l -> l.contains("method=\"OTHER\"") && l.contains("status=\"401\""))
+                    .anyMatch(l -> l.contains("method=\"OTHER\"") && l.contains("status=\"405\""));
+        });
+    }
+
     private String scrape() {
         return given().get(metrics).then().statusCode(200).extract().asString();
     }
