@@ -13,7 +13,7 @@ local F = {
   next_resend_at = 'nr', cooldown = 'cd', attempts = 'at', max_attempts = 'ma', sends = 'sn',
   updated_at = 'ua', send_times = 'sa',
   max_sends = 'ms', delivery_status = 'ds', delivery_provider = 'dp', delivery_attempts = 'da',
-  delivery_error = 'de', prefix = 'px', blocked_at = 'ba', blocked_until = 'bu'
+  delivery_error = 'de', early_receipt = 'dr', prefix = 'px', blocked_at = 'ba', blocked_until = 'bu'
 }
 
 -- Keys a script derives itself. The rule: only keys of the slot of KEYS[1], built from KEYS[1]'s
@@ -77,7 +77,8 @@ end
 -- Ends a verification: its codes are forgotten at once. now: the script's Redis time, if it has one.
 local function finish(key, status, now)
   redis.call('HSET', key, F.status, status, F.updated_at, num(now or now_ms()))
-  redis.call('HDEL', key, F.code_hash, F.previous_code_hash, F.restore_code_hash, F.restore_next_resend)
+  redis.call('HDEL', key, F.code_hash, F.previous_code_hash, F.restore_code_hash, F.restore_next_resend,
+    F.early_receipt)
 end
 
 -- The prefix conversion guard. spec is 'window ms:min sends:min conversion in ppm:block ms'.

@@ -51,6 +51,7 @@ else
     F.previous_code_hash, v[6],
     F.code_hash, ARGV[3], F.restore_code_hash, v[7] or '', F.restore_next_resend, v[3],
     F.delivery_status, 'queued', F.delivery_provider, '', F.delivery_attempts, '0', F.delivery_error, '')
+  redis.call('HDEL', KEYS[1], F.early_receipt)
   local sent = v[11] .. ':' .. sn
   window_add(sends, now, longest, sent)
   if country then window_add(country, now, country_longest, sent) end

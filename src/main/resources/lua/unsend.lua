@@ -13,6 +13,8 @@ redis.call('ZREM', K.recipient_sends(prefix, v[6]), v[8] .. ':' .. ARGV[1])
 redis.call('HSET', KEYS[1], F.delivery_status, 'failed', F.delivery_provider, ARGV[2],
   F.delivery_attempts, ARGV[3], F.delivery_error, ARGV[4], F.updated_at, num(now),
   F.send_times, string.match(v[9] or '', '^(.*),[^,]*$') or '')
+-- a receipt that came while the send was in flight was about an attempt that did not go through
+redis.call('HDEL', KEYS[1], F.early_receipt)
 if v[1] ~= 'pending' then return 0 end
 if ARGV[1] == '1' then
   finish(KEYS[1], 'canceled', now)
@@ -20,11 +22,16 @@ if ARGV[1] == '1' then
   if redis.call('GET', live) == v[8] then redis.call('DEL', live) end
   return 1
 end
-redis.call('HSET', KEYS[1], F.sends, num(tonumber(ARGV[1]) - 1), F.code_hash, v[3], F.next_resend_at, v[5])
-if v[4] and v[4] ~= '' then
-  redis.call('HSET', KEYS[1], F.previous_code_hash, v[4])
-else
-  redis.call('HDEL', KEYS[1], F.previous_code_hash)
+redis.call('HSET', KEYS[1], F.sends, num(tonumber(ARGV[1]) - 1))
+-- only delivery.lua's report of a send a provider took drops the restore fields, and then there is
+-- nothing to take back; should they be gone all the same, the codes and cooldown stay as they are
+if v[5] then
+  redis.call('HSET', KEYS[1], F.code_hash, v[3], F.next_resend_at, v[5])
+  if v[4] and v[4] ~= '' then
+    redis.call('HSET', KEYS[1], F.previous_code_hash, v[4])
+  else
+    redis.call('HDEL', KEYS[1], F.previous_code_hash)
+  end
 end
 redis.call('HDEL', KEYS[1], F.restore_code_hash, F.restore_next_resend)
 return 1

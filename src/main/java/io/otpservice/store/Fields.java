@@ -66,6 +66,12 @@ public final class Fields {
     public static final String DELIVERY_ATTEMPTS = "da";
     public static final String DELIVERY_ERROR = "de";
     /**
+     * A receipt that came while its send was still with the providers ({@code provider|status|error}):
+     * which provider takes the send is not known until the service hears back, so it waits here, and
+     * counts only if that provider sent it. Gone once the send is decided.
+     */
+    public static final String EARLY_RECEIPT = "dr";
+    /**
      * The number prefix whose conversion guard counted this verification's sends (absent when none
      * did); in a prefix's block hash, the blocked prefix.
      */

@@ -355,6 +355,39 @@ class DeliveryTest extends ApiTest {
         providers.verify(1, postRequestedFor(urlEqualTo(TWILIO_PATH)));
     }
 
+    /**
+     * A receipt that comes while a resend is still with the providers cannot keep that resend, which
+     * every provider then refuses, from being taken back in full: sends, codes and cooldown as before.
+     */
+    @Test
+    void aResendTakenBackAfterAnEarlyReceiptKeepsThePreviousCodeAndCooldown() throws Exception {
+        String phone = newPhone();
+        String id = create(phone).then().statusCode(201).extract().path("id");
+        String first = smsCodesSentTo(phone, 1).getFirst();
+        cooldownOver(id);
+
+        allProvidersAnswer(400);
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(aResponse().withStatus(400).withFixedDelay(400)));
+        int twilioCalls = providers.findAll(postRequestedFor(urlEqualTo(TWILIO_PATH))).size();
+        var resent = java.util.concurrent.CompletableFuture.supplyAsync(() -> resend(id).andReturn());
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                providers.findAll(postRequestedFor(urlEqualTo(TWILIO_PATH))).size() > twilioCalls);
+        // the webhook provider reports the resend as sent while Twilio still has it
+        String receipt = "{\"reference\":\"" + id + ".2\",\"status\":\"sent\"}";
+        ReceiptsTest.webhook(receipt, System.currentTimeMillis() / 1000, ReceiptsTest.WEBHOOK_SECRET).then()
+                .statusCode(204);
+        resent.get(10, java.util.concurrent.TimeUnit.SECONDS).then().statusCode(502)
+                .body("code", equalTo("delivery-failed"));
+        api().get("/v1/verifications/" + id).then().statusCode(200)
+                .body("status", equalTo("pending")).body("sendsRemaining", equalTo(4))
+                .body("delivery.status", equalTo("failed")).body("delivery.lastError", equalTo("webhook: HTTP 400"));
+
+        // the cooldown is the one before: over, so a resend goes at once; the first code still approves
+        SmsProvidersResource.acceptEverything();
+        resend(id).then().statusCode(200).body("sendsRemaining", equalTo(3));
+        check(id, first).then().statusCode(200).body("status", equalTo("approved"));
+    }
+
     // --- helpers ------------------------------------------------------------------------------
 
     private void allProvidersAnswer(int status) {

@@ -112,13 +112,29 @@ class ReceiptsTest extends ApiTest {
 
     @Test
     void aReceiptThatComesWhileItsSendIsStillInFlightCounts() throws Exception {
-        String id = create(newPhone()).then().statusCode(201).extract().path("id");
-        // as the send is while the providers are being tried: queued, no provider yet
-        redis.hash(String.class).hset(verificationKey(id), Map.of(io.otpservice.store.Fields.DELIVERY_STATUS, "queued",
-                io.otpservice.store.Fields.DELIVERY_PROVIDER, ""));
-        Map<String, String> delivered = twilioStatus("delivered", null);
-        twilio(id + ".1", delivered, twilioSignature(id + ".1", delivered)).post(twilioPath(id + ".1")).then().statusCode(204);
-        status(id).body("delivery.status", equalTo("delivered"));
+        // Twilio reports delivery before it answers the send
+        String id = createWhileTwilioAnswersLate(201, ref -> {
+            Map<String, String> delivered = twilioStatus("delivered", null);
+            twilio(ref, delivered, twilioSignature(ref, delivered)).post(twilioPath(ref)).then().statusCode(204);
+        }).then().statusCode(201).extract().path("id");
+        status(id).body("delivery.status", equalTo("delivered")).body("delivery.provider", equalTo("twilio"));
+    }
+
+    @Test
+    void anEarlyReceiptOfAProviderThatThenFailedOverCountsForNothing() throws Exception {
+        // Twilio reports a failure before it refuses the send (a 400 is not retried): Vonage takes it
+        String id = createWhileTwilioAnswersLate(400, ref -> {
+            Map<String, String> failed = twilioStatus("failed", "30003");
+            twilio(ref, failed, twilioSignature(ref, failed)).post(twilioPath(ref)).then().statusCode(204);
+        }).then().statusCode(201).extract().path("id");
+        status(id).body("delivery.status", equalTo("sent")).body("delivery.provider", equalTo("vonage"))
+                .body("delivery.lastError", org.hamcrest.Matchers.not(equalTo("twilio: error 30003")));
+        // and Vonage's own receipt moves it
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, String> dlr = vonageDlr(id + ".1", "delivered", "0", now);
+        dlr.put("sig", vonageSig(dlr, VONAGE_SECRET));
+        vonageJson(dlr).post("/v1/delivery-callbacks/vonage").then().statusCode(204);
+        status(id).body("delivery.status", equalTo("delivered")).body("delivery.provider", equalTo("vonage"));
     }
 
     @Test
@@ -273,6 +289,33 @@ class ReceiptsTest extends ApiTest {
                 .extract().path("id");
     }
 
+    /**
+     * Creates for a new number while Twilio holds the send 0.4 s (within the test profile's 0.8 s
+     * timeout) before it answers {@code twilioStatus}; {@code meanwhile} gets the send's reference
+     * (VE….1) once Twilio has the request.
+     */
+    private io.restassured.response.Response createWhileTwilioAnswersLate(int twilioStatus, Meanwhile meanwhile)
+            throws Exception {
+        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse()
+                .withStatus(twilioStatus).withFixedDelay(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}")));
+        String phone = newPhone();
+        var created = java.util.concurrent.CompletableFuture.supplyAsync(() -> create(phone).andReturn());
+        String encoded = enc(phone);
+        String ref = await().atMost(Duration.ofSeconds(5)).until(() -> providers.getAllServeEvents().stream()
+                .map(e -> e.getRequest().getBodyAsString()).filter(b -> b.contains("To=" + encoded))
+                .map(b -> java.util.regex.Pattern.compile("ref%3D(VE[0-9a-f]{32}\\.1)").matcher(b))
+                .filter(java.util.regex.Matcher::find).map(m -> m.group(1)).findFirst().orElse(null),
+                java.util.Objects::nonNull);
+        assertThat(created).as("the send is still with Twilio").isNotDone();
+        meanwhile.accept(ref);
+        return created.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private interface Meanwhile {
+        void accept(String reference) throws Exception;
+    }
+
     private String viaVonage() {
         providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
         return create(newPhone()).then().statusCode(201).body("delivery.provider", equalTo("vonage"))
@@ -365,7 +408,8 @@ class ReceiptsTest extends ApiTest {
         return jws.getCompactSerialization();
     }
 
-    private static io.restassured.response.Response webhook(String body, long timestamp, String secret) throws Exception {
+    /** A webhook receipt with this body, signed at {@code timestamp} with {@code secret}. */
+    static io.restassured.response.Response webhook(String body, long timestamp, String secret) throws Exception {
         return given().contentType("application/json")
                 .header("X-Otp-Timestamp", Long.toString(timestamp))
                 .header("X-Otp-Signature", "v1=" + Signatures.hmacHex("HmacSHA256", secret, timestamp + "." + body))

@@ -45,7 +45,7 @@ class FieldsContractTest extends ApiTest {
         while (entry.find()) {
             lua.put(entry.group(1), entry.group(2));
         }
-        assertThat(java).hasSize(34);
+        assertThat(java).hasSize(35);
         assertThat(lua).isEqualTo(java);
         assertThat(java.values()).doesNotHaveDuplicates();
     }
