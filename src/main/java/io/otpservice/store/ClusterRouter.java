@@ -125,11 +125,13 @@ final class ClusterRouter implements RedisTopology {
     }
 
     @Override
-    public void failed(String key, Throwable failure) {
+    public void failed(String node, Throwable failure) {
         if (!"redis-error".equals(RedisFailures.cause(failure))) {
             if (LoopConnections.broken(failure)) {
-                // the deadline fires on the request's loop: that loop's connection to the node is not reused
-                LoopConnections loop = loopConnections.get(where(key));
+                // the deadline fires on the request's loop: that loop's connection to the node the call went
+                // to is not reused (not the slot's master now: a late timeout of a hung master, answered after
+                // its replica took over, would close the connection to the new master)
+                LoopConnections loop = loopConnections.get(node);
                 if (loop != null) {
                     loop.dropCurrent();
                 }

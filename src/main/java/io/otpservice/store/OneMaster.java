@@ -78,7 +78,7 @@ final class OneMaster implements RedisTopology {
     }
 
     @Override
-    public void failed(String key, Throwable failure) {
+    public void failed(String node, Throwable failure) {
         if (failure instanceof RedisFailures.ReplicaNotAcknowledged) {
             refreshReplicas();
         } else if (loops != null && LoopConnections.broken(failure)) {

@@ -26,8 +26,11 @@ public interface RedisTopology {
     /** Where calls for {@code key} go, for logs: {@code host:port}, never a key. */
     String where(String key);
 
-    /** A call for {@code key} failed: the topology may have changed, look again soon. */
-    void failed(String key, Throwable failure);
+    /**
+     * A call failed that went to {@code node} ({@link #where} when it was sent: by the time it fails, its
+     * slot may have moved): the topology may have changed, look again soon.
+     */
+    void failed(String node, Throwable failure);
 
     /** Whether the service can serve now, with what an operator needs to see why (or why not). */
     Future<State> state();

@@ -136,7 +136,7 @@ public class ScriptRunner {
                             timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                         }
                         if (result.failed()) {
-                            topology.failed(key, result.cause());
+                            topology.failed(where, result.cause());
                             failures.failed(where, result.cause());
                         }
                     });
