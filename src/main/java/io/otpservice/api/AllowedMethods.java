@@ -79,6 +79,13 @@ public final class AllowedMethods {
         return methods;
     }
 
+    /** The path template of every route of the API. */
+    Set<String> templates() {
+        Set<String> templates = new TreeSet<>();
+        routes.forEach(route -> templates.add(route.template()));
+        return templates;
+    }
+
     /** The value of an Allow header. */
     public static String header(Set<String> methods) {
         return String.join(", ", methods);
@@ -94,7 +101,7 @@ public final class AllowedMethods {
         return Optional.empty();
     }
 
-    private static String join(String base, String sub) {
+    static String join(String base, String sub) {
         String path = "/" + base.replaceAll("^/+|/+$", "") + "/" + sub.replaceAll("^/+|/+$", "");
         return path.length() > 1 ? path.replaceAll("/+$", "") : path;
     }

@@ -206,6 +206,31 @@ class ObservabilityTest extends ApiTest {
         });
     }
 
+    /**
+     * A failed create or check by recipient counts under its route, as its successes do (Micrometer's binder
+     * tags a failure with its route only when the route has parameters); a path that is no route, never.
+     */
+    @Test
+    void failuresOfRoutesWithoutParametersCountUnderTheirRoute() {
+        api().contentType("application/json").body("{\"to\":\"not a recipient\"}").post("/v1/verifications")
+                .then().statusCode(400);
+        api().contentType("application/json").body("{\"to\":1}").post("/v1/verification-checks").then().statusCode(400);
+        given().header("Authorization", "Bearer read-only-key").contentType("application/json").body("{\"to\":\"a@example.com\"}")
+                .post("/v1/verifications").then().statusCode(403);
+        // no route: a 401 (no key) and a 404 are not counted under the path sent
+        String nowhere = "/v1/nowhere-" + Long.toString(System.nanoTime(), 36);
+        given().post(nowhere).then().statusCode(401);
+        api().get(nowhere).then().statusCode(404);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scrape()).doesNotContain(nowhere)
+                .satisfies(text -> assertThat(text.lines().filter(l -> l.startsWith("http_server_requests_seconds_count{")))
+                        .anyMatch(l -> l.contains("status=\"401\"") && l.contains("uri=\"UNKNOWN\""))));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scrape().lines()
+                .filter(l -> l.startsWith("http_server_requests_seconds_count{")))
+                .anyMatch(l -> l.contains("status=\"400\"") && l.contains("uri=\"/v1/verifications\""))
+                .anyMatch(l -> l.contains("status=\"400\"") && l.contains("uri=\"/v1/verification-checks\""))
+                .anyMatch(l -> l.contains("status=\"403\"") && l.contains("uri=\"/v1/verifications\"")));
+    }
+
     /** A made-up method is counted as OTHER: each new one would otherwise add a series to every HTTP histogram. */
     @Test
     void madeUpMethodsAreCountedAsOtherNotUnderTheirName() {
