@@ -16,6 +16,13 @@ import java.time.Duration;
 @Singleton
 public class IdempotentCreates {
 
+    /**
+     * How long a claimed key stays "in progress" when its request never completes nor releases it (the
+     * process died, or Redis answered the claim after the request had given up): longer than a create can
+     * take with its deliveries (the same bound as a send in flight, resend.lua), far shorter than the TTL.
+     */
+    static final Duration IN_FLIGHT = Duration.ofMinutes(2);
+
     private final VerificationService lifecycle;
     private final IdempotencyStore idempotency;
     private final Hasher hasher;
@@ -39,7 +46,8 @@ public class IdempotentCreates {
         String fingerprint = hasher.opaque("fingerprint", String.join("\n", command.recipient().normalised(),
                 command.recipient().channel().wire(), command.policy().name(), command.locale(),
                 command.session() == null ? "" : command.session()));
-        return idempotency.claim(keyHash, fingerprint, ttl).chain(claim -> switch (claim) {
+        Duration inFlight = IN_FLIGHT.compareTo(ttl) < 0 ? IN_FLIGHT : ttl;
+        return idempotency.claim(keyHash, fingerprint, inFlight).chain(claim -> switch (claim) {
             case IdempotencyStore.Claimed c -> lifecycle.create(command)
                     .call(created -> idempotency.complete(keyHash, fingerprint, created.created(),
                             created.verification(), ttl))

@@ -388,6 +388,29 @@ class DeliveryTest extends ApiTest {
         check(id, first).then().statusCode(200).body("status", equalTo("approved"));
     }
 
+    /**
+     * An Idempotency-Key is held "in progress" only as long as a create can take: a request that never
+     * completes nor releases it (the process died) must not block the key for the whole TTL.
+     */
+    @Test
+    void anIdempotencyKeyIsHeldInProgressOnlyAsLongAsACreateCanTake() throws Exception {
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(aResponse().withStatus(201).withFixedDelay(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}")));
+        String key = "in-flight-" + System.nanoTime();
+        var created = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                api().header("Idempotency-Key", key).body(Map.of("to", newPhone())).post("/v1/verifications"));
+        // while the send is with Twilio, the key's record is the in-progress marker
+        String record = await().atMost(Duration.ofSeconds(5)).until(() -> redis.key().keys("otp:{i*}:i:*").stream()
+                .filter(k -> String.valueOf(redis.value(String.class).get(k)).startsWith("p:")).findFirst()
+                .orElse(null), java.util.Objects::nonNull);
+        assertThat(redis.key().pttl(record)).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(2).toMillis());
+        created.get(10, java.util.concurrent.TimeUnit.SECONDS).then().statusCode(201);
+        // the answer it holds then is kept for the whole TTL (the test profile's: longer than 2 minutes)
+        assertThat(redis.value(String.class).get(record)).startsWith("d:");
+        assertThat(redis.key().pttl(record)).isGreaterThan(Duration.ofMinutes(2).toMillis());
+    }
+
     // --- helpers ------------------------------------------------------------------------------
 
     private void allProvidersAnswer(int status) {
