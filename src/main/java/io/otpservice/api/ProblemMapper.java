@@ -119,6 +119,10 @@ public class ProblemMapper {
         if (problem.retryAfterSeconds() != null) {
             builder.header(HttpHeaders.RETRY_AFTER, problem.retryAfterSeconds());
         }
+        if (problem.status() == 401) {
+            // the scheme a 401 asks for (RFC 9110 §11.6.1, RFC 6750 §3)
+            builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"otp-service\"");
+        }
         return builder.build();
     }
 

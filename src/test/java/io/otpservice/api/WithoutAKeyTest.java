@@ -76,5 +76,6 @@ class WithoutAKeyTest extends ApiTest {
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(401);
         assertThat(response.contentType()).startsWith(Problem.MEDIA_TYPE);
         assertThat(response.jsonPath().getString("code")).isEqualTo("unauthorized");
+        assertThat(response.header("WWW-Authenticate")).as("the scheme asked for").isEqualTo("Bearer realm=\"otp-service\"");
     }
 }
