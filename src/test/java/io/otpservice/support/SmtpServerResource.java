@@ -15,10 +15,20 @@ public class SmtpServerResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        port = RedisProcess.freePort();
-        greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        greenMail.start();
-        return Map.of("quarkus.mailer.host", "127.0.0.1", "quarkus.mailer.port", Integer.toString(port));
+        // a free port can be taken by another process before the server binds it: then another one
+        for (int attempt = 1; ; attempt++) {
+            port = RedisProcess.freePort();
+            greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            try {
+                greenMail.start();
+                return Map.of("quarkus.mailer.host", "127.0.0.1", "quarkus.mailer.port", Integer.toString(port));
+            } catch (IllegalStateException taken) {
+                greenMail.stop();
+                if (attempt == 3) {
+                    throw taken;
+                }
+            }
+        }
     }
 
     @Override
