@@ -87,6 +87,17 @@ public class VerificationStore {
         });
     }
 
+    /**
+     * Takes a create that sent nothing (every provider failed, or none could be tried) out of the client's
+     * and the API key's create windows, where {@code member} counted it: a caller that retries through a
+     * delivery outage must not use up its limits with answers that sent nothing.
+     */
+    public Uni<Void> uncountCreate(String clientHash, String member, Guards guards) {
+        Uni<Void> client = scripts.command(Command.ZREM, Keys.clientCreates(clientHash), member).replaceWithVoid();
+        return limits.apiKeyCreates(guards.apiKey()).isEmpty() ? client : client.chain(() ->
+                scripts.command(Command.ZREM, Keys.apiKeyCreates(guards.apiKey()), member).replaceWithVoid());
+    }
+
     private Uni<CreateResult> createScript(NewVerification v, Optional<String> clientKey, String member, Guards guards,
                                            boolean withRules) {
         String rh = v.recipientHash();

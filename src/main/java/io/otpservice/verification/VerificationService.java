@@ -130,7 +130,14 @@ public class VerificationService {
             case Limited limited -> Uni.createFrom().failure(rateLimited(limited.limit(), limited.retryIn(),
                     recipient.region()));
             case PrefixBlocked blocked -> prefixBlocked(guards, blocked, recipient.region());
-        });
+        }).onFailure(VerificationService::sentNothing).call(() -> store.uncountCreate(client, member, guards)
+                .onFailure().recoverWithNull());
+    }
+
+    /** A create answered 502 or 503 by its delivery: the send was taken back, and nothing went out. */
+    private static boolean sentNothing(Throwable failure) {
+        return failure instanceof VerificationException.DeliveryFailed
+                || failure instanceof VerificationException.Unavailable;
     }
 
     /**

@@ -388,6 +388,21 @@ class DeliveryTest extends ApiTest {
         check(id, first).then().statusCode(200).body("status", equalTo("approved"));
     }
 
+    /** Creates that sent nothing (502, 503) do not use up the per-address create limit (30 an hour here). */
+    @Test
+    void createsThatSentNothingDoNotUseUpTheAddressLimit() {
+        allProvidersAnswer(503);
+        String ip = newClientIp();
+        // a caller retrying through the outage; once the breakers are open each answer is a 503 at once
+        for (int i = 0; i < 31; i++) {
+            create(Map.of("to", newPhone(), "clientIp", ip)).then()
+                    .statusCode(org.hamcrest.Matchers.oneOf(502, 503));
+        }
+        SmsProvidersResource.acceptEverything();
+        breakers.resetAll();
+        create(Map.of("to", newPhone(), "clientIp", ip)).then().statusCode(201);
+    }
+
     /**
      * An Idempotency-Key is held "in progress" only as long as a create can take: a request that never
      * completes nor releases it (the process died) must not block the key for the whole TTL.
