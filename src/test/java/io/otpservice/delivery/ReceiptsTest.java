@@ -215,6 +215,16 @@ class ReceiptsTest extends ApiTest {
     }
 
     @Test
+    void aWebhookErrorKeepsItsWordsButNoAddressOrNumber() throws Exception {
+        String id = viaWebhook();
+        String body = "{\"reference\":\"" + id + ".1\",\"status\":\"failed\","
+                + "\"error\":\"mailbox <alice.smith@example.com> unknown, +447700900123 code 550\"}";
+        webhook(body, System.currentTimeMillis() / 1000, WEBHOOK_SECRET).then().statusCode(204);
+        status(id).body("delivery.status", equalTo("failed"))
+                .body("delivery.lastError", equalTo("webhook: mailbox unknown code"));
+    }
+
+    @Test
     void aSignedWebhookReceiptOutsideItsProtocolIsRefused() throws Exception {
         String id = viaWebhook();
         long now = System.currentTimeMillis() / 1000;

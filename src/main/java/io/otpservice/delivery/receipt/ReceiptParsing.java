@@ -203,7 +203,9 @@ final class ReceiptParsing {
 
     /** A provider's error as plain words: no markup, no numbers long enough to be a phone number or code. */
     static String words(String error) {
-        String s = error.replaceAll("[^A-Za-z ._:-]", "").strip();
+        // a word with an '@' may be an address: it goes whole (without its '@' it would still read as one)
+        String s = error.replaceAll("\\S*@\\S*", " ").replaceAll("[^A-Za-z ._:-]", "").replaceAll(" {2,}", " ")
+                .strip();
         return s.length() > 64 ? s.substring(0, 64) : s;
     }
 }
