@@ -14,7 +14,8 @@
 DURATION=${DURATION:-8s}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-50}
-PURPOSES=240
+# 1000 test recipients x PURPOSES purposes: (ROUNDS + 1) x POOL_PAIRS pairs, so no round's pool reuses another's
+PURPOSES=320
 source "$(dirname "$0")/lib.sh"
 # the image's flags (Dockerfile.jvm) at a 128 MiB heap, with an AOT cache trained here as the image trains its own
 JVM_OPTS=${JVM_OPTS:-$(image_java_opts) -Xmx128m}
@@ -47,9 +48,10 @@ measure() {
   echo "$rps $p50 $p99 ${non2xx:-0}"
 }
 # a fresh pool of pending verifications for the right-code checks (not measured)
-# each round takes its own 60000 (recipient, purpose) pairs: more than its right checks use, so every
-# measured check approves (a pool that ran dry measured 404s)
-export POOL_PAIRS=60000
+# each round takes its own 80000 (recipient, purpose) pairs: more than its right checks use, so every
+# measured check approves (a pool that ran dry measured 404s: 60000 ran out at 15 k checks/s, and pairs
+# that wrapped around to an earlier round's still pending ones were not pooled)
+export POOL_PAIRS=80000
 fill_pool() { OFFSET=$(($1 * POOL_PAIRS)) wrk -t2 -c"$CONNECTIONS" -d10s -s bench/wrk/create-pool.lua "$base" >/dev/null 2>&1; note_rss; }
 
 # warm-up: the JIT needs tens of seconds on two shared cores before the figures settle
