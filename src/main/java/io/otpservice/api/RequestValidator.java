@@ -59,8 +59,10 @@ public class RequestValidator {
         if (!errors.isEmpty()) {
             throw invalid(errors);
         }
+        // the end user's address as the request states it (a key without the client-ip scope states none)
+        boolean stated = body.clientIp() != null && caller.may(Scope.CLIENT_IP);
         return new CreateCommand(recipient.orElseThrow(), policy.orElseThrow(), locale, session, clientAddress,
-                caller.name());
+                stated, caller.name());
     }
 
     /** The code and session of a check. */

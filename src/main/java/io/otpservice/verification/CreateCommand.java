@@ -5,10 +5,12 @@ import io.otpservice.recipient.Recipient;
 
 /**
  * A validated create, everything normalised. {@code session} may be null; {@code clientAddress} is
- * the address the per-client limit counts; {@code caller} names the API key.
+ * the address the per-client limit counts, {@code clientAddressStated} whether the request named it (else
+ * it is the caller's own address, which differs between a backend's instances); {@code caller} names the
+ * API key.
  */
 public record CreateCommand(Recipient recipient, Policy policy, String locale, String session, String clientAddress,
-                            String caller) {
+                            boolean clientAddressStated, String caller) {
 
     @Override
     public String toString() {

@@ -43,9 +43,12 @@ public class IdempotentCreates {
         }
         lifecycle.admit(command); // a refused create claims nothing
         String keyHash = hasher.opaque("idempotency", command.caller() + "\n" + idempotencyKey);
+        // what the request states: a retry from another instance of the backend (another address) still replays
+        // (a stated address comes last, so the records of requests without one keep their fingerprints)
         String fingerprint = hasher.opaque("fingerprint", String.join("\n", command.recipient().normalised(),
                 command.recipient().channel().wire(), command.policy().name(), command.locale(),
-                command.session() == null ? "" : command.session()));
+                command.session() == null ? "" : command.session())
+                + (command.clientAddressStated() ? "\n" + command.clientAddress() : ""));
         Duration inFlight = IN_FLIGHT.compareTo(ttl) < 0 ? IN_FLIGHT : ttl;
         return idempotency.claim(keyHash, fingerprint, inFlight).chain(claim -> switch (claim) {
             case IdempotencyStore.Claimed c -> lifecycle.create(command)

@@ -246,6 +246,9 @@ class VerificationApiTest extends ApiTest {
                 .then().statusCode(201).body("id", equalTo(first.path("id")));
         api().header("Idempotency-Key", "k-" + to).body(Map.of("to", newEmail(), "clientIp", ip))
                 .post("/v1/verifications").then().statusCode(409).body("code", equalTo("idempotency-conflict"));
+        // the end user's address is part of the request too
+        api().header("Idempotency-Key", "k-" + to).body(Map.of("to", to, "clientIp", newClientIp()))
+                .post("/v1/verifications").then().statusCode(409).body("code", equalTo("idempotency-conflict"));
         assertThat(mailCount(to)).isEqualTo(1);
     }
 
