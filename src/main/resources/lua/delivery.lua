@@ -10,12 +10,14 @@
 -- came from that provider, and is dropped if it came from one that failed over or if the send is
 -- taken back (unsend.lua).
 local rank = {queued = 0, sent = 1, delivered = 2, failed = 2}
+-- an early receipt as stored: provider, status, error (nil when none)
+local function early(stored) return string.match(stored or '', '^([^|]*)|([^|]*)|(.*)$') end
 local v = redis.call('HMGET', KEYS[1], F.sends, F.delivery_status, F.delivery_provider, F.early_receipt)
 if not v[1] or v[1] ~= ARGV[1] then return 0 end
 local status, err = ARGV[2], ARGV[5]
 if ARGV[6] ~= '' then
   if v[2] == 'queued' then
-    local p, s, e = string.match(v[4] or '', '^([^|]*)|([^|]*)|(.*)$')
+    local p, s, e = early(v[4])
     if p == ARGV[6] then
       if (rank[status] or -1) <= (rank[s] or 0) then return 0 end
       if err == '' then err = e end
@@ -26,7 +28,7 @@ if ARGV[6] ~= '' then
   if (v[3] or '') ~= ARGV[6] then return 0 end
 elseif v[4] then
   -- the service's own report: an early receipt of the provider that took the send counts now
-  local p, s, e = string.match(v[4], '^([^|]*)|([^|]*)|(.*)$')
+  local p, s, e = early(v[4])
   if p == ARGV[3] and (rank[s] or -1) > (rank[status] or -1) then
     status = s
     if s == 'failed' and e ~= '' then err = e end

@@ -9,7 +9,9 @@ import jakarta.ws.rs.Path;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,6 +36,8 @@ public final class AllowedMethods {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    /** The path template of each resource method, for the HTTP metrics ({@link MetricsTemplates}). */
+    private final Map<Method, String> templates = new HashMap<>();
 
     public AllowedMethods() {
         for (Class<?> resource : RESOURCES) {
@@ -45,6 +49,7 @@ public final class AllowedMethods {
                 }
                 Path sub = method.getAnnotation(Path.class);
                 String template = join(base, sub == null ? "" : sub.value());
+                templates.put(method, template);
                 Pattern path = pattern(template);
                 Route route = routes.stream().filter(r -> r.path().pattern().equals(path.pattern())).findFirst()
                         .orElseGet(() -> {
@@ -81,9 +86,12 @@ public final class AllowedMethods {
 
     /** The path template of every route of the API. */
     Set<String> templates() {
-        Set<String> templates = new TreeSet<>();
-        routes.forEach(route -> templates.add(route.template()));
-        return templates;
+        return new TreeSet<>(templates.values());
+    }
+
+    /** The path template of a resource method of the API; null for any other method. */
+    String template(Method method) {
+        return templates.get(method);
     }
 
     /** The value of an Allow header. */
@@ -101,7 +109,7 @@ public final class AllowedMethods {
         return Optional.empty();
     }
 
-    static String join(String base, String sub) {
+    private static String join(String base, String sub) {
         String path = "/" + base.replaceAll("^/+|/+$", "") + "/" + sub.replaceAll("^/+|/+$", "");
         return path.length() > 1 ? path.replaceAll("/+$", "") : path;
     }

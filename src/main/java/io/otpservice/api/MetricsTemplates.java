@@ -1,20 +1,15 @@
 package io.otpservice.api;
 
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.otpservice.observability.Histograms;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ResourceInfo;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import java.lang.reflect.Method;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code uri} tag of the HTTP metrics: the route's path template, whatever the request was answered;
@@ -33,35 +28,26 @@ public class MetricsTemplates {
     private static final Set<String> OTHER_VALUES = Set.of("UNKNOWN", "NOT_FOUND", "REDIRECTION", "root",
             "/" + BodyLimit.REFUSED_TEMPLATE);
 
-    private final Map<Method, String> templates = new ConcurrentHashMap<>();
+    private final AllowedMethods allowed;
+
+    public MetricsTemplates(AllowedMethods allowed) {
+        this.allowed = allowed;
+    }
 
     /** Tags outside the routes and {@link #OTHER_VALUES} as UNKNOWN, in the HTTP server meters. */
     @Produces
     @Singleton
-    MeterFilter routesOnly(AllowedMethods allowed) {
+    MeterFilter routesOnly() {
         Set<String> known = new HashSet<>(allowed.templates());
         known.addAll(OTHER_VALUES);
-        return new MeterFilter() {
-            @Override
-            public Meter.Id map(Meter.Id id) {
-                String uri = id.getTag("uri");
-                return uri == null || known.contains(uri) || !id.getName().startsWith("http.server") ? id
-                        : id.withTag(Tag.of("uri", "UNKNOWN"));
-            }
-        };
+        return Histograms.boundedTag("http.server", "uri", known, "UNKNOWN");
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION - 1)
     public void template(ResourceInfo resource) {
-        Method method = resource.getResourceMethod();
-        if (method != null) {
-            HttpMetricsTemplate.set(templates.computeIfAbsent(method, m -> template(resource.getResourceClass(), m)));
+        String template = allowed.template(resource.getResourceMethod());
+        if (template != null) {
+            HttpMetricsTemplate.set(template);
         }
-    }
-
-    private static String template(Class<?> resource, Method method) {
-        Path base = resource.getAnnotation(Path.class);
-        Path sub = method.getAnnotation(Path.class);
-        return AllowedMethods.join(base == null ? "" : base.value(), sub == null ? "" : sub.value());
     }
 }

@@ -13,11 +13,12 @@ import java.util.Set;
 
 /**
  * Meter filters: histogram buckets for HTTP server timings, so p99 can be computed (and alerted on)
- * in Prometheus; HTTP methods bounded to the standard ones; and no gauges or pool meters for the event loops' own Redis connections. Each loop's
- * connection is a client of its own, with a pool of one connection held for good: its pool meters say
- * nothing, and its gauges, one per client under one name, were registered twice (a WARN at start). The
- * same goes for the gauges of Redis Cluster's per-node clients. Their command counters and timers stay,
- * summed, as {@code redis_loops_*} and {@code redis_nodes_*}.
+ * in Prometheus; HTTP methods bounded to the standard ones ({@link #boundedTag}); and no gauges or pool
+ * meters for the event loops' own Redis connections. Each loop's connection is a client of its own, with
+ * a pool of one connection held for good: its pool meters say nothing, and its gauges, one per client
+ * under one name, were registered twice (a WARN at start). The same goes for the gauges of Redis
+ * Cluster's per-node clients. Their command counters and timers stay, summed, as {@code redis_loops_*}
+ * and {@code redis_nodes_*}.
  */
 public class Histograms {
 
@@ -48,12 +49,21 @@ public class Histograms {
     @Produces
     @Singleton
     MeterFilter standardHttpMethodsOnly() {
+        return boundedTag("http.", "method", METHODS, "OTHER");
+    }
+
+    /**
+     * A tag that clients choose, kept to a known set in the meters named {@code meterPrefix}…: any other value
+     * becomes {@code other}. Micrometer then caches only the first id that maps to an existing meter, so
+     * neither the series nor the registry grow with the values sent.
+     */
+    public static MeterFilter boundedTag(String meterPrefix, String tag, Set<String> kept, String other) {
         return new MeterFilter() {
             @Override
             public Meter.Id map(Meter.Id id) {
-                String method = id.getTag("method");
-                return method == null || !id.getName().startsWith("http.") || METHODS.contains(method) ? id
-                        : id.withTag(Tag.of("method", "OTHER"));
+                String value = id.getTag(tag);
+                return value == null || kept.contains(value) || !id.getName().startsWith(meterPrefix) ? id
+                        : id.withTag(Tag.of(tag, other));
             }
         };
     }

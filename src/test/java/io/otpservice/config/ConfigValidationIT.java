@@ -23,9 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigValidationIT {
 
     private static final String GOOD_SECRET = "Y2ktY29uZmlnLXZhbGlkYXRpb24tc2VjcmV0LTMyLWJ5dGVzIQ==";
-    private static final String SIGNING_KEY = "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder()
-            .encodeToString(io.otpservice.token.SigningKeys.generate().getPrivate().getEncoded())
-            + "\n-----END PRIVATE KEY-----\n";
+    private static final String SIGNING_KEY = PackagedApp.newSigningKey();
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {

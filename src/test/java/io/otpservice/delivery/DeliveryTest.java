@@ -409,9 +409,8 @@ class DeliveryTest extends ApiTest {
      */
     @Test
     void anIdempotencyKeyIsHeldInProgressOnlyAsLongAsACreateCanTake() throws Exception {
-        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(aResponse().withStatus(201).withFixedDelay(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}")));
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH))
+                .willReturn(SmsProvidersResource.twilioTakes().withFixedDelay(400)));
         String key = "in-flight-" + System.nanoTime();
         var created = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                 api().header("Idempotency-Key", key).body(Map.of("to", newPhone())).post("/v1/verifications"));

@@ -306,9 +306,8 @@ class ReceiptsTest extends ApiTest {
      */
     private io.restassured.response.Response createWhileTwilioAnswersLate(int twilioStatus, Meanwhile meanwhile)
             throws Exception {
-        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH)).willReturn(aResponse()
-                .withStatus(twilioStatus).withFixedDelay(400).withHeader("Content-Type", "application/json")
-                .withBody("{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}")));
+        providers.stubFor(post(urlEqualTo(SmsProvidersResource.TWILIO_PATH))
+                .willReturn(SmsProvidersResource.twilioTakes().withStatus(twilioStatus).withFixedDelay(400)));
         String phone = newPhone();
         var created = java.util.concurrent.CompletableFuture.supplyAsync(() -> create(phone).andReturn());
         String encoded = enc(phone);

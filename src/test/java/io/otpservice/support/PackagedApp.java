@@ -87,6 +87,12 @@ public final class PackagedApp {
         return new Result(exited, exited ? process.exitValue() : -1, output);
     }
 
+    /** A new EC P-256 signing key as PKCS#8 PEM, as otp.token.signing-key takes it. */
+    public static String newSigningKey() {
+        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
+                SigningKeys.generate().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    }
+
     private static Optional<Path> archive;
 
     /**
@@ -98,15 +104,14 @@ public final class PackagedApp {
         if (archive == null) {
             Path file = Files.createTempFile("otp-packaged", ".jsa");
             Files.delete(file);
-            String key = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
-                    SigningKeys.generate().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
             Map<String, String> env = Map.of("OTP_HMAC_SECRETS", Base64.getEncoder().encodeToString(new byte[32]),
-                    "OTP_TOKEN_SIGNING_KEY", key, "OTP_API_KEYS_ARCHIVE_HASH", "0".repeat(64),
+                    "OTP_TOKEN_SIGNING_KEY", newSigningKey(), "OTP_API_KEYS_ARCHIVE_HASH", "0".repeat(64),
                     "OTP_API_KEYS_ARCHIVE_SCOPES", "verify:read", "QUARKUS_HTTP_PORT", "0",
                     "QUARKUS_MANAGEMENT_PORT", "0", "QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:1");
             Result made = run(List.of("-XX:TieredStopAtLevel=1", "-XX:ArchiveClassesAtExit=" + file, "-Xlog:cds=off"),
                     env, 60, output -> output.contains("started in"));
-            archive = !made.exited() && Files.size(file) > 0 ? Optional.of(file) : Optional.empty();
+            boolean written = !made.exited() && Files.exists(file) && Files.size(file) > 0;
+            archive = written ? Optional.of(file) : Optional.empty();
             if (archive.isEmpty()) {
                 System.err.println("no class-data archive of the packaged app, the runs go without:\n" + made.output());
             } else {

@@ -1,6 +1,7 @@
 package io.otpservice.support;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.common.ConsoleNotifier;
 import io.otpservice.dev.RedisProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -45,13 +46,17 @@ public class SmsProvidersResource implements QuarkusTestResourceLifecycleManager
         return server;
     }
 
+    /** Twilio's answer when it takes a message (201 and the message it queued). */
+    public static ResponseDefinitionBuilder twilioTakes() {
+        return aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                .withBody("{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}");
+    }
+
     /** Answers as each provider does when it takes a message (the requests seen are kept). */
     public static void acceptEverything() {
         server.resetMappings();
         server.resetScenarios();
-        server.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}")));
+        server.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(twilioTakes()));
         server.stubFor(post(urlPathEqualTo(VONAGE_PATH)).willReturn(okJson(
                 "{\"message-count\":\"1\",\"messages\":[{\"status\":\"0\",\"message-id\":\"0A0000000123ABCD1\"}]}")));
         server.stubFor(post(urlEqualTo(WEBHOOK_PATH)).willReturn(aResponse().withStatus(202)));
