@@ -1,18 +1,33 @@
--- Takes back a send that no provider took: it does not count against the limits, and the codes are
--- as they were before it. A first send cancels its verification; a resend restores the previous
--- codes and cooldown.
+-- Takes back a send that no provider confirmed: the codes are as they were before it. A first send
+-- cancels its verification; a resend restores the previous codes and cooldown.
 -- KEYS: 1 verification
--- ARGV: 1 send number, 2 provider, 3 attempts, 4 last error
+-- ARGV: 1 send number, 2 provider, 3 attempts, 4 last error, 5 mode:
+--   'uncounted' no provider took it: it leaves the recipient's send log and the verification's sends;
+--   'counted'   a provider may have taken it (a call timed out): it stays counted everywhere;
+--   'forget'    no provider was even tried (every circuit open): like 'uncounted', and a first send's
+--               verification is deleted rather than canceled, so nothing of the request is stored
 local v = redis.call('HMGET', KEYS[1], F.status, F.sends, F.previous_code_hash, F.restore_code_hash,
   F.restore_next_resend, F.recipient_hash, F.purpose, F.id, F.send_times)
 if not v[2] or v[2] ~= ARGV[1] then return 0 end
 local now = now_ms()
 local prefix = K.prefix(KEYS[1])
-redis.call('ZREM', K.recipient_sends(prefix, v[6]), v[8] .. ':' .. ARGV[1])
+local counted = ARGV[5] == 'counted'
+if not counted then
+  redis.call('ZREM', K.recipient_sends(prefix, v[6]), v[8] .. ':' .. ARGV[1])
+end
+if ARGV[5] == 'forget' and ARGV[1] == '1' then
+  if v[1] ~= 'pending' then return 0 end
+  local live = K.live_pointer(prefix, v[6], v[7])
+  if redis.call('GET', live) == v[8] then redis.call('DEL', live) end
+  redis.call('DEL', KEYS[1])
+  return 1
+end
 -- the send's time goes with it (the last one: only the current send is ever taken back)
 redis.call('HSET', KEYS[1], F.delivery_status, 'failed', F.delivery_provider, ARGV[2],
-  F.delivery_attempts, ARGV[3], F.delivery_error, ARGV[4], F.updated_at, num(now),
-  F.send_times, string.match(v[9] or '', '^(.*),[^,]*$') or '')
+  F.delivery_attempts, ARGV[3], F.delivery_error, ARGV[4], F.updated_at, num(now))
+if not counted then
+  redis.call('HSET', KEYS[1], F.send_times, string.match(v[9] or '', '^(.*),[^,]*$') or '')
+end
 -- a receipt that came while the send was in flight was about an attempt that did not go through
 redis.call('HDEL', KEYS[1], F.early_receipt)
 if v[1] ~= 'pending' then return 0 end
@@ -22,7 +37,7 @@ if ARGV[1] == '1' then
   if redis.call('GET', live) == v[8] then redis.call('DEL', live) end
   return 1
 end
-redis.call('HSET', KEYS[1], F.sends, num(tonumber(ARGV[1]) - 1))
+if not counted then redis.call('HSET', KEYS[1], F.sends, num(tonumber(ARGV[1]) - 1)) end
 -- only delivery.lua's report of a send a provider took drops the restore fields, and then there is
 -- nothing to take back; should they be gone all the same, the codes and cooldown stay as they are
 if v[5] then

@@ -8,6 +8,8 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
@@ -18,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Renders a message and hands it to the providers of its channel in the configured order: each
@@ -40,7 +41,8 @@ public final class Delivery {
     private final Templates templates;
     private final Metrics metrics;
 
-    public Delivery(OtpConfig config, @Any Instance<Sender> senders, Templates templates, Metrics metrics) {
+    public Delivery(OtpConfig config, @Any Instance<Sender> senders, Templates templates, Metrics metrics,
+                    CircuitBreakerMaintenance breakers) {
         this.templates = templates;
         this.metrics = metrics;
         this.byName = senders;
@@ -56,6 +58,17 @@ public final class Delivery {
         if (!problems.isEmpty()) {
             throw new ConfigurationException(String.join("; ", problems));
         }
+        for (Sender s : configured) {
+            if (!(s instanceof LogSender)) {
+                String name = s.name();
+                breakers.onStateChange(name, state -> LOG.logf(state == CircuitBreakerState.CLOSED ? Logger.Level.INFO
+                        : Logger.Level.WARN, "provider %s: circuit %s", name, switch (state) {
+                            case OPEN -> "open: its sends go to the next provider, or answer 503, for a while";
+                            case HALF_OPEN -> "half-open: trying a send";
+                            case CLOSED -> "closed: in use again";
+                        }));
+            }
+        }
         if (LaunchMode.current() == LaunchMode.NORMAL && configured.stream().anyMatch(s -> s instanceof LogSender)) {
             LOG.warn("the 'log' provider is configured: codes sent through it reach nobody."
                     + " Set otp.sms.providers and otp.email.provider for production.");
@@ -69,7 +82,7 @@ public final class Delivery {
 
     public Uni<DeliveryReport> deliver(Message message) {
         Templates.Content content = templates.render(message);
-        Outgoing out = new Outgoing(message, content.subject(), content.text(), content.html(), new AtomicInteger());
+        Outgoing out = new Outgoing(message, content.subject(), content.text(), content.html());
         return attempt(message.channel() == Channel.SMS ? sms : email, 0, out, null, true);
     }
 
@@ -77,7 +90,7 @@ public final class Delivery {
                                         boolean allOpen) {
         if (index == senders.size()) {
             return Uni.createFrom().failure(new DeliveryFailedException(senders.getLast().name(),
-                    out.attempts().get(), lastError, allOpen, Duration.ofMillis(Resilience.BREAKER_DELAY_MS)));
+                    out.attempts().get(), lastError, allOpen, out.mayHaveBeenSent(), Duration.ofMillis(Resilience.BREAKER_DELAY_MS)));
         }
         Sender sender = senders.get(index);
         Message m = out.message();
@@ -95,8 +108,10 @@ public final class Delivery {
                             ? sender.name() + ": failed, then its circuit opened"
                             : Failures.describe(sender.name(), failure);
                     metrics.sent(m.channel().wire(), sender.name(), open ? "circuit_open" : "failed", elapsed(start));
-                    LOG.warnf("delivery %s to=%s via %s failed: %s%s", m.reference(), m.maskedRecipient(),
-                            sender.name(), reason, index + 1 < senders.size() ? "; trying the next provider" : "");
+                    // a provider skipped for its open circuit: the breaker's opening was logged once (below)
+                    LOG.logf(open ? Logger.Level.DEBUG : Logger.Level.WARN, "delivery %s to=%s via %s failed: %s%s",
+                            m.reference(), m.maskedRecipient(), sender.name(), reason,
+                            index + 1 < senders.size() ? "; trying the next provider" : "");
                     return attempt(senders, index + 1, out, reason, allOpen && open);
                 });
     }

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Every provider of a channel failed. {@code allCircuitsOpen} says no provider was even tried
- * because each one's circuit breaker was open.
+ * because each one's circuit breaker was open; {@code mayHaveBeenSent} that some call ended without
+ * an outcome (a timeout, a connection lost after the request went out), so the message may arrive.
  */
 public final class DeliveryFailedException extends RuntimeException {
 
@@ -12,15 +13,17 @@ public final class DeliveryFailedException extends RuntimeException {
     private final int attempts;
     private final String lastError;
     private final boolean allCircuitsOpen;
+    private final boolean mayHaveBeenSent;
     private final Duration breakerDelay;
 
     DeliveryFailedException(String provider, int attempts, String lastError, boolean allCircuitsOpen,
-                            Duration breakerDelay) {
+                            boolean mayHaveBeenSent, Duration breakerDelay) {
         super(lastError, null, false, false);
         this.provider = provider;
         this.attempts = attempts;
         this.lastError = lastError;
         this.allCircuitsOpen = allCircuitsOpen;
+        this.mayHaveBeenSent = mayHaveBeenSent;
         this.breakerDelay = breakerDelay;
     }
 
@@ -43,5 +46,9 @@ public final class DeliveryFailedException extends RuntimeException {
 
     public boolean allCircuitsOpen() {
         return allCircuitsOpen;
+    }
+
+    public boolean mayHaveBeenSent() {
+        return mayHaveBeenSent;
     }
 }

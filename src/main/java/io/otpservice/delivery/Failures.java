@@ -7,6 +7,10 @@ import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLHandshakeException;
 
 /** Sorts what a provider call threw into transient or permanent, with a reason that holds no secret. */
 final class Failures {
@@ -32,6 +36,23 @@ final class Failures {
             }
         }
         return new DeliveryException.Permanent(provider + ": " + failure.getClass().getSimpleName());
+    }
+
+    /**
+     * The provider did not take the message, for sure: it answered (an HTTP status, an SMTP reply), or
+     * the call failed before the message could leave (connection refused, unknown host, no route, TLS
+     * handshake). A timeout, or a connection lost once the request was written, is no such failure.
+     */
+    static boolean neverLeft(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DeliveryException || t instanceof SMTPException
+                    || t instanceof WebApplicationException web && web.getResponse() != null
+                    || t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException || t instanceof SSLHandshakeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Throws for an answer that is not a 2xx (the REST client already throws for 4xx and 5xx; this catches 3xx). */

@@ -47,6 +47,6 @@ public class SmtpSender implements Sender {
     public Uni<Void> send(Outgoing out) {
         out.tried();
         Mail mail = Mail.withText(out.message().recipient(), out.subject(), out.text()).setHtml(out.html()).setFrom(from);
-        return mailer.send(mail).onFailure().transform(f -> Failures.classify(name(), f));
+        return out.call(mailer.send(mail), sent -> { }).onFailure().transform(f -> Failures.classify(name(), f));
     }
 }

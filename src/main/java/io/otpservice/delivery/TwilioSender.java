@@ -77,9 +77,8 @@ public class TwilioSender implements Sender {
         String sid = config.accountSid().orElseThrow();
         String basic = "Basic " + Base64.getEncoder().encodeToString(
                 (sid + ":" + config.authToken().orElseThrow()).getBytes(StandardCharsets.UTF_8));
-        return api.send(sid, basic, form)
+        return out.call(api.send(sid, basic, form), response -> Failures.requireSuccess(name(), response.getStatus()))
                 .onFailure().transform(f -> Failures.classify(name(), f))
-                .invoke(response -> Failures.requireSuccess(name(), response.getStatus()))
                 .replaceWithVoid();
     }
 }

@@ -75,9 +75,8 @@ public class VonageSender implements Sender {
             form.add("status-report-req", "1");
             form.add("callback", url);
         });
-        return api.send(form)
+        return out.call(api.send(form), this::requireAccepted)
                 .onFailure().transform(f -> Failures.classify(name(), f))
-                .invoke(this::requireAccepted)
                 .replaceWithVoid();
     }
 

@@ -85,9 +85,9 @@ public class WebhookSender implements Sender {
         }
         long now = clock.instant().getEpochSecond();
         String signature = WebhookSignature.sign(config.secret().orElseThrow(), now, body);
-        return api.send(Long.toString(now), signature, body)
+        return out.call(api.send(Long.toString(now), signature, body),
+                        response -> Failures.requireSuccess(name(), response.getStatus()))
                 .onFailure().transform(f -> Failures.classify(name(), f))
-                .invoke(response -> Failures.requireSuccess(name(), response.getStatus()))
                 .replaceWithVoid();
     }
 }

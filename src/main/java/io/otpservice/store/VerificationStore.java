@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The verification lifecycle in Redis: each state change is one script call. */
@@ -264,14 +265,29 @@ public class VerificationStore {
                 .map(r -> r.toInteger() == 1);
     }
 
+    /** How a send that no provider confirmed is taken back (see unsend.lua). */
+    public enum Unsend {
+        /** No provider took it: it leaves the recipient's send log and the verification's sends. */
+        UNCOUNTED,
+        /** A provider may have taken it (a call timed out): it stays counted. */
+        COUNTED,
+        /** No provider was tried: uncounted, and a first send's verification is deleted, not canceled. */
+        FORGET;
+
+        String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /**
-     * Takes back send number {@code send}, which no provider took: it leaves the recipient's send log,
-     * a first send cancels the verification, a resend brings back the previous codes and cooldown.
+     * Takes back send number {@code send}, which no provider confirmed: a first send cancels the
+     * verification (or deletes it, {@link Unsend#FORGET}), a resend brings back the previous codes and
+     * cooldown; {@code how} says whether it stays counted.
      */
-    public Uni<Void> unsend(VerificationId id, int send, StoredVerification.Delivery failed) {
+    public Uni<Void> unsend(VerificationId id, int send, StoredVerification.Delivery failed, Unsend how) {
         return scripts.run("unsend", List.of(Keys.verification(id)), List.of(Integer.toString(send),
                         nullToEmpty(failed.provider()), Integer.toString(failed.attempts()),
-                        nullToEmpty(failed.lastError())), r -> send == 1 && r.toInteger() == 1)
+                        nullToEmpty(failed.lastError()), how.wire()), r -> send == 1 && r.toInteger() == 1)
                 .replaceWithVoid();
     }
 

@@ -15,10 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Delivers the code of a fresh send and records how it went; test recipients get nothing. When every
- * provider fails, the send is taken back (not counted, by the recipient's limits nor the prefix and
- * country budgets; a first send cancels the verification, a resend keeps the previous code) and the caller gets delivery-failed, or unavailable when every
- * provider's circuit was open.
+ * Delivers the code of a fresh send and records how it went; test recipients get nothing. When no
+ * provider confirms it, the send is taken back: a first send cancels the verification, a resend keeps
+ * the previous codes, and the caller gets delivery-failed. It counts against no limit (the recipient's,
+ * the prefix's, the country's) when every provider refused it, and against every limit when a call
+ * timed out or lost its connection after the request went out, since the code may arrive all the same.
+ * When every provider's circuit was open, nothing was tried: the caller gets unavailable, and a first
+ * send's verification is deleted, so the request leaves nothing stored.
  */
 @Singleton
 public class CodeDelivery {
@@ -53,14 +56,29 @@ public class CodeDelivery {
 
     private <T> Uni<T> takeBack(StoredVerification v, String recipient, Message message,
                                 DeliveryFailedException failed) {
-        LOG.warnf("delivery %s to=%s failed on every provider; the send is taken back", message.reference(),
-                v.maskedRecipient());
-        VerificationException answer = failed.allCircuitsOpen()
-                ? new VerificationException.Unavailable(failed.breakerDelay())
-                : new VerificationException.DeliveryFailed();
-        return store.unsend(v.id(), v.sends(), new StoredVerification.Delivery(DeliveryStatus.FAILED,
-                        failed.provider(), failed.attempts(), failed.lastError()))
-                .chain(() -> fraud.takeBack(v, recipient))
-                .onItemOrFailure().transformToUni((x, f) -> Uni.createFrom().failure(answer));
+        VerificationException answer;
+        VerificationStore.Unsend how;
+        if (failed.allCircuitsOpen()) {
+            // no provider was tried: the breakers' own state changes are logged, not each refusal
+            LOG.debugf("delivery %s to=%s: every provider's circuit is open", message.reference(), v.maskedRecipient());
+            answer = new VerificationException.Unavailable(failed.breakerDelay());
+            how = VerificationStore.Unsend.FORGET;
+        } else if (failed.mayHaveBeenSent()) {
+            LOG.warnf("delivery %s to=%s: no provider confirmed it and a call timed out; it may arrive, and it"
+                    + " stays counted", message.reference(), v.maskedRecipient());
+            answer = new VerificationException.DeliveryFailed(true);
+            how = VerificationStore.Unsend.COUNTED;
+        } else {
+            LOG.warnf("delivery %s to=%s failed on every provider; the send is taken back", message.reference(),
+                    v.maskedRecipient());
+            answer = new VerificationException.DeliveryFailed(false);
+            how = VerificationStore.Unsend.UNCOUNTED;
+        }
+        Uni<Void> unsent = store.unsend(v.id(), v.sends(), new StoredVerification.Delivery(DeliveryStatus.FAILED,
+                failed.provider(), failed.attempts(), failed.lastError()), how);
+        if (how != VerificationStore.Unsend.COUNTED) {
+            unsent = unsent.chain(() -> fraud.takeBack(v, recipient));
+        }
+        return unsent.onItemOrFailure().transformToUni((x, f) -> Uni.createFrom().failure(answer));
     }
 }

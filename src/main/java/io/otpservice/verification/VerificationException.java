@@ -134,10 +134,23 @@ public abstract sealed class VerificationException extends RuntimeException {
         }
     }
 
-    /** Every provider failed; the send was taken back. */
+    /**
+     * No provider confirmed the code; the send was taken back. {@code mayArrive}: a call timed out, so a
+     * provider may have taken it, and the send stays counted.
+     */
     public static final class DeliveryFailed extends VerificationException {
-        public DeliveryFailed() {
-            super("Every provider failed to deliver the code; the send was not counted. Retry later.");
+        private final boolean mayArrive;
+
+        public DeliveryFailed(boolean mayArrive) {
+            super(mayArrive
+                    ? "No provider confirmed the code (a provider timed out, so it may still arrive, and it counts"
+                    + " against the limits); this verification is not usable. Retry later."
+                    : "Every provider failed to deliver the code; the send was not counted. Retry later.");
+            this.mayArrive = mayArrive;
+        }
+
+        public boolean mayArrive() {
+            return mayArrive;
         }
     }
 

@@ -134,9 +134,9 @@ public class VerificationService {
                 .onFailure().recoverWithNull());
     }
 
-    /** A create answered 502 or 503 by its delivery: the send was taken back, and nothing went out. */
+    /** A create answered 502 or 503 by its delivery that surely sent nothing: the send was taken back uncounted. */
     private static boolean sentNothing(Throwable failure) {
-        return failure instanceof VerificationException.DeliveryFailed
+        return failure instanceof VerificationException.DeliveryFailed failed && !failed.mayArrive()
                 || failure instanceof VerificationException.Unavailable;
     }
 

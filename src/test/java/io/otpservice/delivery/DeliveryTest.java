@@ -21,6 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -55,8 +58,13 @@ class DeliveryTest extends ApiTest {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    @Inject
+    io.otpservice.code.Hasher hasher;
+
     @TestHTTPResource(value = "/metrics", management = true)
     java.net.URL metricsUrl;
+
+    static final Path TEST_LOG = Path.of("target/otp-test.log");
 
     final WireMockServer providers = SmsProvidersResource.wireMock();
 
@@ -297,15 +305,66 @@ class DeliveryTest extends ApiTest {
     }
 
     @Test
-    void whenEveryCircuitIsOpenTheAnswerIs503WithRetryAfter() {
+    void whenEveryCircuitIsOpenTheAnswerIs503WithRetryAfter() throws Exception {
         allProvidersAnswer(503);
         create(newPhone()).then().statusCode(502);
         // the fourth failure of each provider opens its breaker: tried, so still 502
         create(newPhone()).then().statusCode(502).body("code", equalTo("delivery-failed"));
         int seen = providers.getAllServeEvents().size();
+        var before = snapshot();
+        long logged = Files.size(TEST_LOG);
         create(newPhone()).then().statusCode(503).body("code", equalTo("unavailable"))
                 .header("Retry-After", equalTo("30"));
         assertThat(providers.getAllServeEvents()).hasSize(seen); // no provider was called
+        // and nothing of the request is left in Redis: no canceled verification, no counter moved
+        assertUnchanged(before);
+        // each breaker's opening is logged once; a request refused while they are open adds no warning
+        byte[] log = Files.readAllBytes(TEST_LOG);
+        for (String provider : List.of("twilio", "vonage", "webhook")) {
+            assertThat(new String(log, StandardCharsets.UTF_8)).contains("provider " + provider + ": circuit open");
+        }
+        assertThat(new String(log, (int) logged, log.length - (int) logged, StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("\"level\":\"WARN\"") && line.contains("\"loggerName\":\"otp.")))
+                .as("the service's warnings about the refused request").isEmpty();
+    }
+
+    /**
+     * A call that timed out may have reached the provider, which may yet send the code: such a send is
+     * taken back (the verification canceled, 502) but stays counted against every limit, or a provider
+     * that answers slowly would let a caller send without end and count nothing.
+     */
+    @Test
+    void aSendThatTimedOutStaysCountedSinceTheCodeMayArrive() {
+        // Twilio takes the message but answers after the test profile's 800 ms timeout; the others refuse
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(SmsProvidersResource.twilioTakes().withFixedDelay(1_500)));
+        providers.stubFor(post(urlPathEqualTo(VONAGE_PATH)).willReturn(aResponse().withStatus(400)));
+        providers.stubFor(post(urlEqualTo(WEBHOOK_PATH)).willReturn(aResponse().withStatus(400)));
+        String phone = newPhone();
+        String ip = newClientIp();
+        create(Map.of("to", phone, "clientIp", ip)).then().statusCode(502).body("code", equalTo("delivery-failed"))
+                .body("detail", org.hamcrest.Matchers.containsString("may still arrive"));
+        String id = webhookReference(phone).replaceAll("\\.1$", "");
+        api().get("/v1/verifications/" + id).then().statusCode(200).body("status", equalTo("canceled"))
+                .body("delivery.status", equalTo("failed"));
+        check(id, "000000").then().statusCode(404);
+
+        String recipientHash = redis.hash(String.class).hget(verificationKey(id), io.otpservice.store.Fields.RECIPIENT_HASH);
+        assertThat(redis.sortedSet(String.class).zcard(io.otpservice.store.Keys.recipientSends(recipientHash)))
+                .as("the recipient's sends").isEqualTo(1);
+        assertThat(redis.sortedSet(String.class).zcard(io.otpservice.store.Keys.clientCreates(hasher.opaque("client", ip))))
+                .as("the client's creates").isEqualTo(1);
+
+        // a send every provider refused at once is not counted: the contrast
+        String refused = newPhone();
+        String refusingIp = newClientIp();
+        allProvidersAnswer(400);
+        create(Map.of("to", refused, "clientIp", refusingIp)).then().statusCode(502)
+                .body("detail", org.hamcrest.Matchers.containsString("not counted"));
+        String refusedId = webhookReference(refused).replaceAll("\\.1$", "");
+        String refusedHash = redis.hash(String.class).hget(verificationKey(refusedId), io.otpservice.store.Fields.RECIPIENT_HASH);
+        assertThat(redis.sortedSet(String.class).zcard(io.otpservice.store.Keys.recipientSends(refusedHash))).isZero();
+        assertThat(redis.sortedSet(String.class).zcard(io.otpservice.store.Keys.clientCreates(hasher.opaque("client", refusingIp))))
+                .isZero();
     }
 
     @Test

@@ -362,7 +362,8 @@ class VerificationStoreTest extends ApiTest {
     }
 
     private void unsend(VerificationId id, int send) {
-        store.unsend(id, send, new StoredVerification.Delivery(DeliveryStatus.FAILED, "smtp", 3, "smtp: HTTP 500"))
+        store.unsend(id, send, new StoredVerification.Delivery(DeliveryStatus.FAILED, "smtp", 3, "smtp: HTTP 500"),
+                VerificationStore.Unsend.UNCOUNTED)
                 .await().indefinitely();
     }
 

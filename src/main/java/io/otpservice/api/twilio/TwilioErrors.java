@@ -75,7 +75,9 @@ final class TwilioErrors {
             // the channel itself is checked at the edge (60223): what is left is about this recipient
             case ChannelNotAllowed c -> error(DELIVERY_BLOCKED, "Verification delivery attempt blocked: " + e.getMessage(),
                     403, null);
-            case DeliveryFailed d -> error(UNAVAILABLE, "Delivery failed on every provider; nothing was sent", 502, null);
+            case DeliveryFailed d -> error(UNAVAILABLE, d.mayArrive()
+                    ? "No provider confirmed the code; it may still arrive, and it counts against the limits"
+                    : "Delivery failed on every provider; nothing was sent", 502, null);
             case Unavailable u -> error(UNAVAILABLE, "Service unavailable", 503, wait);
             // /v2 answers a wrong code with a check body and never takes an Idempotency-Key
             case IncorrectCode ic -> internal();

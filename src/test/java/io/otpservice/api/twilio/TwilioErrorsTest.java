@@ -26,7 +26,7 @@ class TwilioErrorsTest {
                 new VerificationException.TooManyAttempts(WAIT), new int[]{429, 60202},
                 new VerificationException.ResendTooSoon(WAIT), new int[]{429, 60212},
                 new VerificationException.ChannelNotAllowed("SMS to numbers of DE is not allowed.", null), new int[]{403, 60605},
-                new VerificationException.DeliveryFailed(), new int[]{502, 20503},
+                new VerificationException.DeliveryFailed(false), new int[]{502, 20503},
                 new VerificationException.Unavailable(WAIT), new int[]{503, 20503});
         expected.forEach((failure, statusAndCode) -> {
             TwilioError error = TwilioErrors.of(failure, "/Services/VA" + "a".repeat(32) + "/VerificationCheck");
