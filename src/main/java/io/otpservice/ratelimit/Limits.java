@@ -75,7 +75,7 @@ public final class Limits {
             if (name.equalsIgnoreCase(DEFAULT_COUNTRY)) {
                 country = DEFAULT_COUNTRY;
             } else if (!country.matches("[A-Z]{2}")) {
-                throw new IllegalArgumentException(key + ": the name must be an ISO 3166 alpha-2 code such as US, "
+                throw new ConfigurationException(key + ": the name must be an ISO 3166 alpha-2 code such as US, "
                         + "or default");
             }
             parsed.put(country, windows(key, spec));

@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** A rate-limit window: at most {@code limit} events in any {@code length}. */
+/** A rate-limit window: at most {@code limit} events in any {@code length} (at most a year). */
 public record Window(int limit, Duration length) {
+
+    /** Redis keeps a window's log this long; a longer one would also overflow the scripts' milliseconds. */
+    static final Duration LONGEST = Duration.ofDays(366);
 
     public Window {
         if (limit < 1) {
@@ -14,6 +17,9 @@ public record Window(int limit, Duration length) {
         }
         if (length.isNegative() || length.isZero()) {
             throw new IllegalArgumentException("a window lasts longer than 0");
+        }
+        if (length.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("a window lasts at most 366d");
         }
     }
 
@@ -37,14 +43,18 @@ public record Window(int limit, Duration length) {
             split++;
         }
         long amount = Long.parseLong(t.substring(0, split));
-        return switch (t.substring(split)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            case "d" -> Duration.ofDays(amount);
-            default -> throw new IllegalArgumentException("unknown unit in '" + text + "'");
-        };
+        try {
+            return switch (t.substring(split)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                case "d" -> Duration.ofDays(amount);
+                default -> throw new IllegalArgumentException("unknown unit in '" + text + "'");
+            };
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is too long", e);
+        }
     }
 
     /** The form the Lua scripts read: {@code limit:millis,limit:millis}. */

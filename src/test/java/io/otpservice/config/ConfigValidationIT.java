@@ -27,22 +27,36 @@ class ConfigValidationIT {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-            "OTP_HMAC_SECRETS|c2hvcnQtc2VjcmV0|otp.hmac-secrets",
-            "OTP_DEFAULT_LOCALE|not a locale!|otp.default-locale",
-            "OTP_TEST_RECIPIENTS|+15005550006:12|otp.test-recipients",
-            "OTP_TOKEN_SIGNING_KEY|not-a-key|otp.token.signing-key",
-            "OTP_TEMPLATES_DIR|/no/such/directory|otp.templates.dir",
-            "OTP_FRAUD_COUNTRY_SENDS_USA|500/1h|otp.fraud.country-sends",
+            "OTP_HMAC_SECRETS|c2hvcnQtc2VjcmV0|otp.hmac-secrets|",
+            "OTP_DEFAULT_LOCALE|not a locale!|otp.default-locale|",
+            "OTP_TEST_RECIPIENTS|+15005550006:12|otp.test-recipients|",
+            "OTP_TOKEN_SIGNING_KEY|not-a-key|otp.token.signing-key|",
+            "OTP_TEMPLATES_DIR|/no/such/directory|otp.templates.dir|",
+            "OTP_FRAUD_COUNTRY_SENDS_USA|500/1h|otp.fraud.country-sends|",
+            "OTP_LIMITS_CLIENT_CREATES|5/9999999999999d|otp.limits.client-creates|",
+            "QUARKUS_REDIS_HOSTS|redis://:p%zzSecretPW@127.0.0.1:6379|quarkus.redis.hosts|SecretPW",
+            "QUARKUS_REDIS_HOSTS|redis://u:pa/ss^word@127.0.0.1:6379|quarkus.redis.hosts|ss^word",
+            "QUARKUS_REDIS_HOSTS|redis//nohost|quarkus.redis.hosts|",
+            "QUARKUS_REDIS_HOSTS||quarkus.redis.hosts: required|",
     })
-    void aBadValueStopsTheServiceNamingTheKey(String variable, String value, String key) throws Exception {
+    void aBadValueStopsTheServiceNamingTheKey(String variable, String value, String key, String secret) throws Exception {
         Map<String, String> env = goodEnvironment();
-        env.put(variable, value);
+        if (value == null) {
+            env.remove(variable);
+        } else {
+            env.put(variable, value);
+        }
         Result result = PackagedApp.run(env, 60);
         assertThat(result.exited()).as(result.output()).isTrue();
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output()).contains(key);
+        // the reason, no stack trace
+        assertThat(result.output()).as(result.output()).doesNotContain("\tat ");
         if (variable.equals("OTP_HMAC_SECRETS")) {
             assertThat(result.output()).doesNotContain(value);
+        }
+        if (secret != null) {
+            assertThat(result.output()).doesNotContain(secret);
         }
     }
 

@@ -24,7 +24,9 @@ class LimitsTest {
 
     @Test
     void aBadCountryOrWindowNamesItsKey() {
+        // configuration errors, which the start reports as one line naming the key
         assertThatThrownBy(() -> Limits.countryWindows(Map.of("USA", "5/1h")))
+                .isInstanceOf(io.quarkus.runtime.configuration.ConfigurationException.class)
                 .hasMessageContaining("otp.fraud.country-sends.USA");
         assertThatThrownBy(() -> Limits.countryWindows(Map.of("US", "five an hour")))
                 .hasMessageContaining("otp.fraud.country-sends.US");

@@ -23,4 +23,13 @@ class WindowTest {
             assertThatThrownBy(() -> Window.parseList(bad)).as(bad).isInstanceOf(RuntimeException.class);
         }
     }
+
+    /** A window the scripts' milliseconds cannot hold is refused as configuration, not met at the first create. */
+    @Test
+    void rejectsWindowsLongerThanAYear() {
+        assertThat(Window.parseList("5/366d")).containsExactly(new Window(5, Duration.ofDays(366)));
+        for (String bad : List.of("5/367d", "5/9999999999999d", "5/9223372036854775807s", "5/99999999999999999999m")) {
+            assertThatThrownBy(() -> Window.parseList(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }
