@@ -89,6 +89,27 @@ class ManifestsTest {
         });
     }
 
+    /**
+     * A pod taken out keeps serving while the endpoints drop it (preStop), then gets SIGTERM and finishes
+     * its requests within quarkus.shutdown.timeout: all of it inside the grace period, or the kubelet kills
+     * the requests the drain was for.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void aPodTakenOutDrainsWithinItsGracePeriod(String overlay) throws IOException {
+        Map<String, Object> container = appContainer(overlay);
+        int pause = ((Number) map(map(map(container.get("lifecycle")).get("preStop")).get("sleep")).get("seconds")).intValue();
+        assertThat(pause).as("preStop sleep of %s", overlay).isBetween(1, 15);
+        java.util.Properties properties = new java.util.Properties();
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+        int drain = (int) java.time.Duration.parse("PT" + properties.getProperty("quarkus.shutdown.timeout")).toSeconds();
+        Map<String, Object> spec = podSpec(one(overlay, "Deployment", "otp-service"));
+        assertThat(((Number) spec.get("terminationGracePeriodSeconds")).intValue()).as(overlay)
+                .isGreaterThan(pause + drain);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void everyContainerHasRequestsWithinLimits(String overlay) {
