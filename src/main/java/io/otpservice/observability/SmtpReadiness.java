@@ -1,6 +1,7 @@
 package io.otpservice.observability;
 
 import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -8,12 +9,16 @@ import io.vertx.mutiny.core.net.NetClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
 
-/** Readiness includes the SMTP server when e-mail goes out over SMTP: can a connection be opened? */
-@Readiness
+/**
+ * Can a connection to the SMTP server be opened, when e-mail goes out over SMTP? Reported in the health
+ * group {@code delivery} ({@code /q/health/group/delivery}), not in readiness: a relay outage fails the
+ * e-mail sends (502, then 503 with the breaker open) while SMS and checks go on, and taking every pod out
+ * of the Service for it would stop those too.
+ */
+@HealthGroup("delivery")
 @ApplicationScoped
 public class SmtpReadiness implements AsyncHealthCheck {
 
@@ -42,6 +47,7 @@ public class SmtpReadiness implements AsyncHealthCheck {
                 .ifNoItem().after(Duration.ofMillis(TIMEOUT_MS)).fail()
                 .call(socket -> socket.close())
                 .map(socket -> HealthCheckResponse.up("smtp"))
-                .onFailure().recoverWithItem(HealthCheckResponse.named("smtp").down().build());
+                .onFailure().recoverWithItem(HealthCheckResponse.named("smtp").down()
+                        .withData("error", "no connection to " + host + ":" + port + " within " + TIMEOUT_MS + " ms").build());
     }
 }
