@@ -119,6 +119,16 @@ class ConfigValidationIT {
     }
 
     @Test
+    void twoApiKeysWithOneHashStopTheService() throws Exception {
+        Map<String, String> env = goodEnvironment();
+        env.put("OTP_API_KEYS_OTHER_HASH", env.get("OTP_API_KEYS_CI_HASH"));
+        env.put("OTP_API_KEYS_OTHER_SCOPES", "verify:send");
+        Result result = PackagedApp.run(env, 60);
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains("otp.api-keys.other.hash: the same key as otp.api-keys.ci");
+    }
+
+    @Test
     void aStartUpErrorIsOnePlainLineWhateverTheLogFormat() throws Exception {
         Map<String, String> env = goodEnvironment();
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * API keys are configured as SHA-256 hashes; a presented key is hashed and looked up. Outside dev mode
@@ -40,8 +41,15 @@ public final class ApiKeys {
             throw new ConfigurationException("otp.api-keys: required, at least one key: set "
                     + "OTP_API_KEYS_<NAME>_HASH (the SHA-256 of the key, hex) and OTP_API_KEYS_<NAME>_SCOPES");
         }
-        config.apiKeys().forEach((name, key) ->
-                byHash.put(key.hash().toLowerCase(Locale.ROOT), new Caller(name, Set.copyOf(key.scopes()))));
+        // sorted: the message names the same two keys whatever the map's order
+        new TreeMap<>(config.apiKeys()).forEach((name, key) -> {
+            Caller earlier = byHash.putIfAbsent(key.hash().toLowerCase(Locale.ROOT), new Caller(name, Set.copyOf(key.scopes())));
+            if (earlier != null) {
+                // one key, two sets of scopes: which would apply is not for a hash map to decide
+                throw new ConfigurationException("otp.api-keys." + name + ".hash: the same key as otp.api-keys."
+                        + earlier.name() + "; give each name a key of its own");
+            }
+        });
     }
 
     public Optional<Caller> find(String presentedKey) {
