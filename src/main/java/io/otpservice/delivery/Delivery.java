@@ -69,6 +69,10 @@ public final class Delivery {
                         }));
             }
         }
+        if (config.publicUrl().isEmpty() && sms.stream().anyMatch(s -> s.name().equals("twilio") || s.name().equals("vonage"))) {
+            LOG.warn("otp.public-url is not set: Twilio and Vonage are not asked for delivery receipts, so no"
+                    + " SMS is ever reported delivered or failed after it was sent");
+        }
         if (LaunchMode.current() == LaunchMode.NORMAL && configured.stream().anyMatch(s -> s instanceof LogSender)) {
             LOG.warn("the 'log' provider is configured: codes sent through it reach nobody."
                     + " Set otp.sms.providers and otp.email.provider for production.");

@@ -5,13 +5,13 @@ import io.otpservice.config.OtpConfig;
 import io.otpservice.recipient.Channel;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateException;
 import io.quarkus.qute.Variant;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -155,10 +155,17 @@ public class Templates {
                 }
                 String type = path.endsWith(".html") ? "text/html" : "text/plain";
                 String content = Files.readString(file, StandardCharsets.UTF_8);
-                found.put(path, engine.parse(content, new Variant(Locale.ROOT, type, "UTF-8"), "override:" + path));
+                try {
+                    found.put(path, engine.parse(content, new Variant(Locale.ROOT, type, "UTF-8"), "override:" + path));
+                } catch (TemplateException e) {
+                    // Qute's message holds the line and what it expected: a plain line, not a stack trace
+                    throw new ConfigurationException("otp.templates.dir: " + path + " is not a valid template: "
+                            + e.getMessage().replaceAll("\\s+", " "));
+                }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("otp.templates.dir: cannot read " + dir, e);
+            throw new ConfigurationException("otp.templates.dir: cannot read " + dir + " ("
+                    + e.getClass().getSimpleName() + ")");
         }
         LOG.infof("%d template override(s) from %s: %s", found.size(), dir, found.keySet().stream().sorted().toList());
         return Map.copyOf(found);

@@ -120,6 +120,19 @@ class ConfigValidationIT {
         assertThat(result.output()).contains("otp.api-keys: required");
     }
 
+    /** An override template Qute cannot parse is named, with Qute's reason, in one line. */
+    @Test
+    void aTemplateThatDoesNotParseStopsTheServiceNamingIt() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("otp-templates");
+        java.nio.file.Files.writeString(dir.resolve("sms.default.en.text.txt"), "Your code is {code\n");
+        Map<String, String> env = goodEnvironment();
+        env.put("OTP_TEMPLATES_DIR", dir.toString());
+        Result result = PackagedApp.run(env, 60);
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains("otp.templates.dir: sms/default/en/text.txt is not a valid template")
+                .doesNotContain("\tat ");
+    }
+
     @Test
     void twoApiKeysWithOneHashStopTheService() throws Exception {
         Map<String, String> env = goodEnvironment();
