@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 public class Recipients {
 
     static final String BULLETS = "•••";
+    static final String PHONE_BULLETS = "•••••••";
     private static final int MAX_EMAIL = 254;
     private static final int MAX_LOCAL = 64;
     private static final Pattern PHONE_CHARS = Pattern.compile("\\+[0-9 ()./-]{4,30}");
@@ -130,12 +131,16 @@ public class Recipients {
         return out.toString();
     }
 
-    /** +14155550100 → +1••••••0100: the country code and the last four digits. */
+    /**
+     * +14155550100 → +1•••••••0100: the country code, seven bullets whatever the number's length (which
+     * would narrow it down, as the e-mail mask's three do not tell a name's), and the last four digits
+     * (fewer of a short number, so that at least four stay hidden).
+     */
     static String maskPhone(String e164, int countryCode) {
         String cc = Integer.toString(countryCode);
         String national = e164.substring(1 + cc.length());
         int shown = Math.min(4, Math.max(0, national.length() - 4));
-        return "+" + cc + "•".repeat(national.length() - shown) + national.substring(national.length() - shown);
+        return "+" + cc + PHONE_BULLETS + national.substring(national.length() - shown);
     }
 
     /** alice@example.com → a•••e@example.com. */

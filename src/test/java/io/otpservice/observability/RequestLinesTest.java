@@ -36,7 +36,7 @@ class RequestLinesTest {
     private static final String[] KEYS = {"api", "op", "outcome", "status", "durationMs", "id", "to"};
     /** Quotes, backslashes, control characters, non-ASCII and a masked recipient. */
     private static final List<String[]> LINES = List.of(
-            new String[] {null, "create", "created", "201", "3.114", "VE" + "0".repeat(32), "+1••••••0100"},
+            new String[] {null, "create", "created", "201", "3.114", "VE" + "0".repeat(32), "+1•••••••0100"},
             new String[] {"v2", "check", "approved", "200", "0.871", null, "j•••@exämple.com"},
             new String[] {null, "other", "say \"hi\" \\ now\n\ttab\u0001\u001f", "400", "-1.000", null, null});
 

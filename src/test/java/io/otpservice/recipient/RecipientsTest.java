@@ -13,7 +13,10 @@ class RecipientsTest {
         Recipient r = valid(Channel.SMS, "+1 (415) 555-0100");
         assertThat(r.normalised()).isEqualTo("+14155550100");
         assertThat(r.region()).isEqualTo("US");
-        assertThat(r.masked()).isEqualTo("+1••••••0100").doesNotContain("415");
+        assertThat(r.masked()).isEqualTo("+1•••••••0100").doesNotContain("415");
+        // seven bullets whatever the length: the mask does not tell how long the number is
+        assertThat(valid(Channel.SMS, "+442079460123").masked()).isEqualTo("+44•••••••0123");
+        assertThat(valid(Channel.SMS, "+4930901820").masked()).isEqualTo("+49•••••••1820");
         assertThat(valid(Channel.SMS, "+33 6 12 34 56 78").normalised())
                 .isEqualTo("+33612345678");
     }
