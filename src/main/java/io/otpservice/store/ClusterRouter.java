@@ -76,6 +76,8 @@ final class ClusterRouter implements RedisTopology {
     private volatile long lastRefreshStart;
     private volatile boolean refreshScheduled;
     private volatile boolean noMapYet;
+    /** Why the last node that did not answer CLUSTER NODES did not: Redis' own error text, or the connection's. */
+    private volatile String lastNodesFailure = "";
     private volatile boolean closed;
 
     /**
@@ -145,7 +147,8 @@ final class ClusterRouter implements RedisTopology {
         if (endpoint == null && !loaded.future().isComplete()) {
             if (noMapYet) {
                 refreshSoon();
-                return Future.failedFuture(new NoRouteException("no slot map yet: no node answered CLUSTER NODES"));
+                return Future.failedFuture(new NoRouteException("no slot map yet: no node answered CLUSTER NODES"
+                        + lastNodesFailure));
             }
             // the first calls after start wait for the first slot map (bounded by the caller's deadline)
             return loaded.future().compose(x -> dispatch(slot, requests, null, asking, redirects));
@@ -275,7 +278,8 @@ final class ClusterRouter implements RedisTopology {
                 .compose(views -> views.isEmpty() && !known.isEmpty() ? ask(new LinkedHashSet<>(seeds)) : Future.succeededFuture(views))
                 .compose(views -> {
                     if (views.isEmpty()) {
-                        return Future.failedFuture(new NoRouteException("no Redis Cluster node answered CLUSTER NODES"));
+                        return Future.failedFuture(new NoRouteException("no Redis Cluster node answered CLUSTER NODES"
+                                + lastNodesFailure));
                     }
                     Topology merged = merge(views, topology.get().replicas());
                     publish(current -> merged);
@@ -305,7 +309,11 @@ final class ClusterRouter implements RedisTopology {
             answers.add(Deadline.within(vertx, client(endpoint).send(Request.cmd(Command.CLUSTER).arg("NODES")),
                             Duration.ofMillis(nodeAnswerMs))
                     .map(r -> ClusterNodes.parse(endpoint, r.toString()))
-                    .otherwise((ClusterNodes) null));
+                    .otherwise(failure -> {
+                        // e.g. "ERR This instance has cluster support disabled": a single Redis named as a cluster
+                        lastNodesFailure = " (" + endpoint + ": " + RedisFailures.text(failure) + ")";
+                        return null;
+                    }));
         }
         return Future.join(answers).transform(ignored -> Future.succeededFuture(
                 answers.stream().map(Future::result).filter(Objects::nonNull).toList()));
@@ -403,7 +411,7 @@ final class ClusterRouter implements RedisTopology {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("topology", "cluster");
         if (t.covered() == 0) {
-            data.put("error", "no slot map yet: no node of quarkus.redis.hosts answered CLUSTER NODES");
+            data.put("error", "no slot map yet: no node of quarkus.redis.hosts answered CLUSTER NODES" + lastNodesFailure);
             return Future.succeededFuture(new State(false, data));
         }
         Set<String> masters = new LinkedHashSet<>(Arrays.asList(t.masters()));

@@ -243,6 +243,36 @@ class DeploymentStartsIT {
                 .as("warnings and errors of libraries").isEmpty();
     }
 
+    /**
+     * A single Redis configured as a cluster: readiness says why no slot map comes, in Redis' own words,
+     * instead of only that no node answered.
+     */
+    @org.junit.jupiter.api.Test
+    void aSingleRedisConfiguredAsAClusterIsReportedInRedisWords() throws Exception {
+        Map<String, String> env = new HashMap<>(newSecrets());
+        env.put("QUARKUS_REDIS_CLIENT_TYPE", "cluster");
+        env.put("QUARKUS_REDIS_HOSTS", redis.uri());
+        int management = RedisProcess.freePort();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(RedisProcess.freePort()));
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        java.util.concurrent.atomic.AtomicReference<String> body = new java.util.concurrent.atomic.AtomicReference<>("");
+        PackagedApp.Result result = PackagedApp.run(env, 60, output -> {
+            try {
+                body.set(HttpClient.newHttpClient().send(ready, HttpResponse.BodyHandlers.ofString()).body());
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+            return body.get().contains("cluster support disabled");
+        });
+        assertThat(body.get().replace(" ", "")).as(result.output()).contains("\"status\":\"DOWN\"");
+        assertThat(body.get()).contains("answered CLUSTER NODES (127.0.0.1:").contains("ERR This instance has cluster support disabled");
+    }
+
     private static void assertStartsAndIsReady(Map<String, String> env) throws Exception {
         assertStartsAndIsReady(PackagedApp.C1_ONLY, env);
     }
