@@ -4,6 +4,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.otpservice.dev.RedisProcess;
 import io.otpservice.support.PackagedApp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the SMS provider when the signal comes still gets its answer, instead of a reset connection and a
  * code sent for a request nobody heard back from.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other runs of the packaged jar
 class GracefulShutdownIT {
 
     @Test
