@@ -3,7 +3,8 @@
 -- KEYS: 1 verification
 -- ARGV: 1 send number, 2 provider, 3 attempts, 4 last error, 5 mode:
 --   'uncounted' no provider took it: it leaves the recipient's send log and the verification's sends;
---   'counted'   a provider may have taken it (a call timed out): it stays counted everywhere;
+--   'counted'   a provider may have taken it (a call timed out): it stays counted everywhere, and a
+--               resend's codes and cooldown stay as they are (a first send still cancels);
 --   'forget'    no provider was even tried (every circuit open): like 'uncounted', and a first send's
 --               verification is deleted rather than canceled, so nothing of the request is stored
 local v = redis.call('HMGET', KEYS[1], F.status, F.sends, F.previous_code_hash, F.restore_code_hash,
@@ -37,7 +38,13 @@ if ARGV[1] == '1' then
   if redis.call('GET', live) == v[8] then redis.call('DEL', live) end
   return 1
 end
-if not counted then redis.call('HSET', KEYS[1], F.sends, num(tonumber(ARGV[1]) - 1)) end
+if counted then
+  -- a resend that may arrive stands as if it went out: its code and the previous one stay valid, and
+  -- the cooldown it started stays; only the means to take it back go
+  redis.call('HDEL', KEYS[1], F.restore_code_hash, F.restore_next_resend)
+  return 1
+end
+redis.call('HSET', KEYS[1], F.sends, num(tonumber(ARGV[1]) - 1))
 -- only delivery.lua's report of a send a provider took drops the restore fields, and then there is
 -- nothing to take back; should they be gone all the same, the codes and cooldown stay as they are
 if v[5] then

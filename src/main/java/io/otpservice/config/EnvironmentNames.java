@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 final class EnvironmentNames {
 
     private static final Logger LOG = Logger.getLogger("otp.config");
-    private static final String NAME = "[A-Z0-9]+";
+    /** A map's name: one word, or SmallRye's quoted form (__MOBILE_APP__, which names it mobile.app). */
+    private static final String NAME = "(?:[A-Z0-9]+|_[A-Z0-9_]+_)";
 
     EnvironmentNames() {
         check(System.getenv());
@@ -99,7 +100,7 @@ final class EnvironmentNames {
                 leaf(arguments[1], name + "_" + NAME, into);
                 return;
             }
-            into.add(name + "(_[0-9]+)?"); // a list, also by index
+            into.add(name + "(?:_[0-9]+_)?"); // a list, also by index: OTP_HMAC_SECRETS_0_ is otp.hmac-secrets[0]
             return;
         }
         if (type instanceof Class<?> c && c.isInterface() && c.getName().startsWith(OtpConfig.class.getName())) {

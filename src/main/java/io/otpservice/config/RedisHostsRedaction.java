@@ -14,7 +14,7 @@ import java.net.URISyntaxException;
  * reports a value it cannot convert with the value itself, and a password with an unescaped {@code %},
  * space or {@code ^} makes the whole URI malformed. Such a value (or one without a scheme and host,
  * which would fail later without naming the key) is handed on as a text that names the problem and
- * still fails the conversion, with whatever stood between {@code ://} and {@code @} left out.
+ * still fails the conversion, and shows nothing of the value.
  * Well-formed values pass unchanged.
  */
 @Priority(Priorities.APPLICATION + 100)
@@ -51,30 +51,19 @@ public class RedisHostsRedaction implements ConfigSourceInterceptor {
     static boolean wellFormed(String uri) {
         try {
             URI parsed = new URI(uri);
-            return parsed.getScheme() != null && parsed.getHost() != null;
+            // a Unix socket (unix:///run/redis.sock) has a path and no host
+            return parsed.getScheme() != null && (parsed.getHost() != null || "unix".equals(parsed.getScheme()));
         } catch (URISyntaxException e) {
             return false;
         }
     }
 
-    /** Not a URI either (spaces, brackets), so the conversion fails as it would have, naming the key. */
+    /**
+     * Nothing of the value: a password may hold a ',' (which splits the list) or come as ?password=, so no
+     * part of it is safe to show. Not a URI either (it starts with '['), so the conversion still fails.
+     */
     static String redacted(String value) {
-        StringBuilder shown = new StringBuilder();
-        for (String part : value.split(",", -1)) {
-            if (!shown.isEmpty()) {
-                shown.append(',');
-            }
-            int at = part.lastIndexOf('@');
-            if (at < 0) {
-                shown.append(part);
-            } else {
-                // whatever comes before the host, a password with '/', ':' or '@' in it included
-                int scheme = part.indexOf("://");
-                shown.append(scheme >= 0 && scheme < at ? part.substring(0, scheme + 3) : "").append("(hidden)")
-                        .append(part.substring(at));
-            }
-        }
-        return "[not a redis://user:password@host:port URI; percent-encode special characters of a password] "
-                + shown;
+        return "[not a list of redis://[user:password@]host:port URIs, not shown since it may hold a password;"
+                + " percent-encode special characters of a password]";
     }
 }

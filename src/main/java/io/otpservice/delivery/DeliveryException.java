@@ -17,6 +17,17 @@ public abstract sealed class DeliveryException extends RuntimeException {
         }
     }
 
+    /**
+     * The provider took part of the message and refused the rest (Vonage answers per part of a long SMS):
+     * the code may have arrived, so the send stays counted; not retried, which would send the taken parts
+     * again, though the next provider is tried.
+     */
+    public static final class PartlySent extends DeliveryException {
+        public PartlySent(String safeReason) {
+            super(safeReason);
+        }
+    }
+
     /** Retrying will not help: the provider refused this message (4xx, a rejected number, bad credentials). */
     public static final class Permanent extends DeliveryException {
         public Permanent(String safeReason) {

@@ -1,6 +1,7 @@
 package io.otpservice.delivery;
 
 import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.ext.mail.SMTPException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -45,7 +46,8 @@ final class Failures {
      */
     static boolean neverLeft(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof DeliveryException || t instanceof SMTPException
+            if (t instanceof DeliveryException && !(t instanceof DeliveryException.PartlySent) || t instanceof SMTPException
+                    || t instanceof NoStackTraceThrowable && beforeMail(t.getMessage())
                     || t instanceof WebApplicationException web && web.getResponse() != null
                     || t instanceof ConnectException || t instanceof UnknownHostException
                     || t instanceof NoRouteToHostException || t instanceof SSLHandshakeException) {
@@ -53,6 +55,16 @@ final class Failures {
             }
         }
         return false;
+    }
+
+    /**
+     * The mail client's own refusals before a message is handed over (no STARTTLS where it is required,
+     * no credentials or no AUTH method in common), as opposed to a connection closed or timed out.
+     */
+    private static boolean beforeMail(String message) {
+        String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+        return !m.contains("closed") && !m.contains("reset") && !m.contains("timeout") && !m.contains("timed out")
+                && (m.contains("starttls") || m.contains("login") || m.contains("auth") || m.contains("credentials"));
     }
 
     /** Throws for an answer that is not a 2xx (the REST client already throws for 4xx and 5xx; this catches 3xx). */

@@ -28,7 +28,8 @@ public record Outgoing(Message message, String subject, String text, String html
      * provider refused it (an error status, an SMTP reply, an answer {@code accept} rejects) or it failed
      * before the message could leave (refused connection, unknown host, TLS handshake). A call cut short
      * by a timeout, or by a connection lost after the request went out, stays unsettled; so does one
-     * whose answer came after its timeout had given up on it, a success included.
+     * whose answer came after its timeout had given up on it, a success included, and one the provider
+     * took in part ({@link DeliveryException.PartlySent}).
      */
     <T> Uni<T> call(Uni<T> call, Consumer<T> accept) {
         unsettled.incrementAndGet();
@@ -38,7 +39,9 @@ public record Outgoing(Message message, String subject, String text, String html
                     try {
                         accept.accept(answer);
                     } catch (DeliveryException refused) {
-                        unsettled.decrementAndGet();
+                        if (!(refused instanceof DeliveryException.PartlySent)) {
+                            unsettled.decrementAndGet();
+                        }
                         throw refused;
                     }
                 });

@@ -85,13 +85,21 @@ public class VonageSender implements Sender {
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw new DeliveryException.Transient(name() + ": answer without messages");
         }
+        boolean someTaken = false;
+        DeliveryException refused = null;
         for (JsonNode part : messages) {
             String status = part.path("status").asText("");
-            if (!"0".equals(status)) {
+            if ("0".equals(status)) {
+                someTaken = true;
+            } else if (refused == null) {
                 String reason = name() + ": status " + status.replaceAll("[^0-9]", "");
-                throw "1".equals(status) || "5".equals(status) ? new DeliveryException.Transient(reason)
+                refused = "1".equals(status) || "5".equals(status) ? new DeliveryException.Transient(reason)
                         : new DeliveryException.Permanent(reason);
             }
+        }
+        if (refused != null) {
+            throw someTaken ? new DeliveryException.PartlySent(refused.getMessage() + " (after other parts were taken)")
+                    : refused;
         }
     }
 }

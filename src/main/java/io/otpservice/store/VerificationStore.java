@@ -269,7 +269,7 @@ public class VerificationStore {
     public enum Unsend {
         /** No provider took it: it leaves the recipient's send log and the verification's sends. */
         UNCOUNTED,
-        /** A provider may have taken it (a call timed out): it stays counted. */
+        /** A provider may have taken it (a call timed out): it stays counted, and a resend's new code valid. */
         COUNTED,
         /** No provider was tried: uncounted, and a first send's verification is deleted, not canceled. */
         FORGET;

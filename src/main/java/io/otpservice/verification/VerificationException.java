@@ -143,8 +143,8 @@ public abstract sealed class VerificationException extends RuntimeException {
 
         public DeliveryFailed(boolean mayArrive) {
             super(mayArrive
-                    ? "No provider confirmed the code (a provider timed out, so it may still arrive, and it counts"
-                    + " against the limits); this verification is not usable. Retry later."
+                    ? "No provider confirmed the code; a provider timed out, so it may still arrive, and this send"
+                    + " counts against the limits. Retry later."
                     : "Every provider failed to deliver the code; the send was not counted. Retry later.");
             this.mayArrive = mayArrive;
         }

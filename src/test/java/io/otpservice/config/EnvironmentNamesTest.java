@@ -25,7 +25,8 @@ class EnvironmentNamesTest {
                 Map.entry("OTP_HMAC_SECRETS", ""), Map.entry("OTP_API_KEYS_CI_HASH", ""),
                 Map.entry("OTP_API_KEYS_CI_TWILIO_ACCOUNT_SID", ""), Map.entry("OTP_PURPOSES_LOGIN_CODE_LENGTH", ""),
                 Map.entry("OTP_PURPOSES_P12_TTL", ""), Map.entry("OTP_FRAUD_COUNTRY_SENDS_DEFAULT", ""),
-                Map.entry("OTP_FRAUD_PREFIX_GUARD_MIN_CONVERSION", ""), Map.entry("OTP_TOKEN_PREVIOUS_PUBLIC_KEYS_0", ""),
+                Map.entry("OTP_FRAUD_PREFIX_GUARD_MIN_CONVERSION", ""), Map.entry("OTP_TOKEN_PREVIOUS_PUBLIC_KEYS_0_", ""),
+                Map.entry("OTP_API_KEYS_CI_SCOPES_1_", ""), Map.entry("OTP_API_KEYS__MOBILE_APP__HASH", ""),
                 Map.entry("OTP_TWILIO_SERVICES_VA0123456789ABCDEF0123456789ABCDEF_FRIENDLY_NAME", ""),
                 Map.entry("OTP_SMS_VONAGE_SIGNATURE_SECRET", ""), Map.entry("OTP_REDIS_REPLICA_ACK_TIMEOUT", ""),
                 Map.entry("PATH", ""), Map.entry("HOME", "")))).doesNotThrowAnyException();
@@ -44,6 +45,15 @@ class EnvironmentNamesTest {
         // a typo of a group's setting too
         assertThatThrownBy(() -> EnvironmentNames.check(Map.of("OTP_PURPOSES_LOGIN_TLL", "5m")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("OTP_PURPOSES_LOGIN_TLL");
+    }
+
+    /** An index without SmallRye's closing underscore configures nothing, under a group too. */
+    @Test
+    void anIndexInTheFormSmallRyeDoesNotReadIsReported() {
+        assertThatThrownBy(() -> EnvironmentNames.check(Map.of("OTP_API_KEYS_CI_SCOPES_0", "verify:send")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("OTP_API_KEYS_CI_SCOPES_0");
+        assertThat(EnvironmentNames.patterns()).noneMatch(p -> p.matcher("OTP_HMAC_SECRETS_0").matches())
+                .anyMatch(p -> p.matcher("OTP_HMAC_SECRETS_0_").matches());
     }
 
     /** Elsewhere a variable of another program may share the prefix: a warning, not a stop. */

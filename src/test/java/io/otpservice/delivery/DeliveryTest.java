@@ -367,6 +367,21 @@ class DeliveryTest extends ApiTest {
                 .isZero();
     }
 
+    /** Vonage took the first part of a long SMS and refused the second: the code may have arrived. */
+    @Test
+    void aMessageTakenInPartIsNotRetriedAndStaysCounted() {
+        providers.stubFor(post(urlEqualTo(TWILIO_PATH)).willReturn(aResponse().withStatus(400)));
+        providers.stubFor(post(urlPathEqualTo(VONAGE_PATH)).willReturn(okJson("{\"message-count\":\"2\",\"messages\":["
+                + "{\"status\":\"0\",\"message-id\":\"0A01\"},{\"status\":\"1\",\"error-text\":\"Throttled\"}]}")));
+        providers.stubFor(post(urlEqualTo(WEBHOOK_PATH)).willReturn(aResponse().withStatus(400)));
+        String phone = newPhone();
+        create(phone).then().statusCode(502).body("detail", org.hamcrest.Matchers.containsString("may still arrive"));
+        providers.verify(1, postRequestedFor(urlPathEqualTo(VONAGE_PATH))); // the parts it took are not sent again
+        String id = webhookReference(phone).replaceAll("\\.1$", "");
+        String recipientHash = redis.hash(String.class).hget(verificationKey(id), io.otpservice.store.Fields.RECIPIENT_HASH);
+        assertThat(redis.sortedSet(String.class).zcard(io.otpservice.store.Keys.recipientSends(recipientHash))).isEqualTo(1);
+    }
+
     @Test
     void aResendThatFailsKeepsThePreviousCodeAndCooldown() {
         String phone = newPhone();

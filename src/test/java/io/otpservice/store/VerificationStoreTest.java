@@ -270,6 +270,68 @@ class VerificationStoreTest extends ApiTest {
         assertThat(check(v.id(), "111111", null)).isInstanceOf(Approved.class);
     }
 
+    /** A send that may have arrived (a provider timed out) stays counted; a first one still cancels. */
+    @Test
+    void aCountedUnsendOfAFirstSendCancelsButKeepsTheSendCounted() {
+        NewVerification v = fresh(null, "111111");
+        created(v);
+        unsend(v.id(), 1, VerificationStore.Unsend.COUNTED);
+        assertThat(find(v.id()).status()).isEqualTo(Status.CANCELED);
+        assertThat(store.liveId(v.recipientHash(), "default").await().indefinitely()).isEmpty();
+        assertThat(redis.sortedSet(String.class).zcard(Keys.recipientSends(v.recipientHash()))).isEqualTo(1);
+    }
+
+    /** A resend that may have arrived stands as if it went out: both codes valid, its sends and cooldown kept. */
+    @Test
+    void aCountedUnsendOfAResendKeepsItsCodeBesideThePreviousOne() {
+        NewVerification v = fresh(null, "111111");
+        created(v);
+        cooldownOver(v.id());
+        StoredVerification resent = ((Resent) resend(v.id(), "222222")).verification();
+        unsend(v.id(), 2, VerificationStore.Unsend.COUNTED);
+        StoredVerification after = find(v.id());
+        assertThat(after.status()).isEqualTo(Status.PENDING);
+        assertThat(after.sends()).isEqualTo(2);
+        assertThat(after.nextResendAt()).isEqualTo(resent.nextResendAt());
+        assertThat(after.delivery().status()).isEqualTo(DeliveryStatus.FAILED);
+        assertThat(redis.sortedSet(String.class).zcard(Keys.recipientSends(v.recipientHash()))).isEqualTo(2);
+        assertThat(check(v.id(), "222222", null)).isInstanceOf(Approved.class);
+    }
+
+    /** No provider tried: a first send's verification is deleted with its live pointer, nothing counted. */
+    @Test
+    void aForgottenFirstSendLeavesNothing() {
+        NewVerification v = fresh(null, "111111");
+        created(v);
+        unsend(v.id(), 1, VerificationStore.Unsend.FORGET);
+        assertThat(redis.key().exists(Keys.verification(v.id()))).isFalse();
+        assertThat(store.liveId(v.recipientHash(), "default").await().indefinitely()).isEmpty();
+        assertThat(redis.sortedSet(String.class).zcard(Keys.recipientSends(v.recipientHash()))).isZero();
+    }
+
+    /** No provider tried for a resend: taken back as any uncounted one, the verification kept. */
+    @Test
+    void aForgottenResendBringsBackThePreviousCodes() {
+        NewVerification v = fresh(null, "111111");
+        created(v);
+        cooldownOver(v.id());
+        assertThat(resend(v.id(), "222222")).isInstanceOf(Resent.class);
+        unsend(v.id(), 2, VerificationStore.Unsend.FORGET);
+        assertThat(find(v.id()).sends()).isEqualTo(1);
+        assertThat(check(v.id(), "222222", null)).isInstanceOf(Incorrect.class);
+        assertThat(check(v.id(), "111111", null)).isInstanceOf(Approved.class);
+    }
+
+    /** A verification that ended meanwhile is not deleted by a forgotten send, nor its pointer's successor's. */
+    @Test
+    void aForgottenSendOfAVerificationThatEndedDeletesNothing() {
+        NewVerification v = fresh(null, "111111");
+        created(v);
+        store.cancel(v.id()).await().indefinitely();
+        unsend(v.id(), 1, VerificationStore.Unsend.FORGET);
+        assertThat(find(v.id()).status()).isEqualTo(Status.CANCELED);
+    }
+
     @Test
     void everyChangeMovesUpdatedAtAndEachCountedSendKeepsItsTime() {
         NewVerification v = fresh(null, "111111");
@@ -362,8 +424,11 @@ class VerificationStoreTest extends ApiTest {
     }
 
     private void unsend(VerificationId id, int send) {
-        store.unsend(id, send, new StoredVerification.Delivery(DeliveryStatus.FAILED, "smtp", 3, "smtp: HTTP 500"),
-                VerificationStore.Unsend.UNCOUNTED)
+        unsend(id, send, VerificationStore.Unsend.UNCOUNTED);
+    }
+
+    private void unsend(VerificationId id, int send, VerificationStore.Unsend how) {
+        store.unsend(id, send, new StoredVerification.Delivery(DeliveryStatus.FAILED, "smtp", 3, "smtp: HTTP 500"), how)
                 .await().indefinitely();
     }
 
