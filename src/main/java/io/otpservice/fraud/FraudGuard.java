@@ -94,6 +94,17 @@ public class FraudGuard {
         return store.takeBack(rules.forResend(v, recipient), v.id().value() + ":" + v.sends());
     }
 
+    /**
+     * Takes the first send of {@code v}, which may have arrived but whose verification was canceled, out
+     * of its prefix's conversion guard only (the country's budget keeps it): a verification that can never
+     * be approved would read as a send nobody entered, and a slow provider would then block the prefixes
+     * of everyone it was slow for.
+     */
+    public Uni<Void> takeBackFromConversion(StoredVerification v, String recipient) {
+        Guards guards = rules.forResend(v, recipient);
+        return store.takeBack(new Guards(guards.prefix(), null, null), v.id().value() + ":" + v.sends());
+    }
+
     /** The active blocks. */
     public Uni<List<FraudStore.Block>> blocks() {
         return store.blocks();

@@ -78,6 +78,8 @@ public class CodeDelivery {
                 failed.provider(), failed.attempts(), failed.lastError()), how);
         if (how != VerificationStore.Unsend.COUNTED) {
             unsent = unsent.chain(() -> fraud.takeBack(v, recipient));
+        } else if (v.sends() == 1) {
+            unsent = unsent.chain(() -> fraud.takeBackFromConversion(v, recipient));
         }
         return unsent.onItemOrFailure().transformToUni((x, f) -> Uni.createFrom().failure(answer));
     }
