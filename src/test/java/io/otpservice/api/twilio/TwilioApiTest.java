@@ -158,6 +158,18 @@ class TwilioApiTest extends ApiTest {
                 "pending/false", "max_attempts_reached/false");
     }
 
+    /** Twilio answers JSON whatever Accept asks for; a hand-written client asking for XML is not a 406. */
+    @Test
+    void anyAcceptHeaderGetsTwilioJson() {
+        for (String accept : java.util.List.of("application/xml", "text/plain", "text/html", "application/problem+json")) {
+            v2().header("Accept", accept).get("/v2/Services/" + SERVICE).then().statusCode(200)
+                    .contentType(org.hamcrest.Matchers.startsWith("application/json"))
+                    .body("sid", org.hamcrest.Matchers.equalTo(SERVICE));
+            v2().header("Accept", accept).get("/v2/Services/" + SERVICE + "/Verifications/VE" + "0".repeat(32))
+                    .then().statusCode(404).body("code", org.hamcrest.Matchers.equalTo(20404));
+        }
+    }
+
     @Test
     void aLimitIsA429WithItsWaitInTheBodyAndNoRetryAfterHeader() {
         String to = newEmail();
