@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.util.Locale;
 import javax.net.ssl.SSLHandshakeException;
 
 /** Sorts what a provider call threw into transient or permanent, with a reason that holds no secret. */
@@ -62,7 +63,7 @@ final class Failures {
      * no credentials or no AUTH method in common), as opposed to a connection closed or timed out.
      */
     private static boolean beforeMail(String message) {
-        String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+        String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
         return !m.contains("closed") && !m.contains("reset") && !m.contains("timeout") && !m.contains("timed out")
                 && (m.contains("starttls") || m.contains("login") || m.contains("auth") || m.contains("credentials"));
     }

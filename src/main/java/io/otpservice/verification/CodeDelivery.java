@@ -64,8 +64,9 @@ public class CodeDelivery {
             answer = new VerificationException.Unavailable(failed.breakerDelay());
             how = VerificationStore.Unsend.FORGET;
         } else if (failed.mayHaveBeenSent()) {
-            LOG.warnf("delivery %s to=%s: no provider confirmed it and a call timed out; it may arrive, and it"
-                    + " stays counted", message.reference(), v.maskedRecipient());
+            LOG.warnf("delivery %s to=%s: no provider confirmed it, and one may have taken it (a timeout, a lost"
+                    + " connection, some parts taken); it may arrive, and it stays counted", message.reference(),
+                    v.maskedRecipient());
             answer = new VerificationException.DeliveryFailed(true);
             how = VerificationStore.Unsend.COUNTED;
         } else {
