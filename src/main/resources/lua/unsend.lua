@@ -1,5 +1,5 @@
--- Takes back a send that no provider confirmed: the codes are as they were before it. A first send
--- cancels its verification; a resend restores the previous codes and cooldown.
+-- Takes back a send that no provider confirmed. A first send cancels its verification; a resend
+-- restores the previous codes and cooldown, unless it may have arrived ('counted').
 -- KEYS: 1 verification
 -- ARGV: 1 send number, 2 provider, 3 attempts, 4 last error, 5 mode:
 --   'uncounted' no provider took it: it leaves the recipient's send log and the verification's sends;
@@ -13,29 +13,34 @@ if not v[2] or v[2] ~= ARGV[1] then return 0 end
 local now = now_ms()
 local prefix = K.prefix(KEYS[1])
 local counted = ARGV[5] == 'counted'
+-- the recipient's live pointer, when it still names this verification
+local function drop_live()
+  local live = K.live_pointer(prefix, v[6], v[7])
+  if redis.call('GET', live) == v[8] then redis.call('DEL', live) end
+end
 if not counted then
   redis.call('ZREM', K.recipient_sends(prefix, v[6]), v[8] .. ':' .. ARGV[1])
 end
 if ARGV[5] == 'forget' and ARGV[1] == '1' then
   if v[1] ~= 'pending' then return 0 end
-  local live = K.live_pointer(prefix, v[6], v[7])
-  if redis.call('GET', live) == v[8] then redis.call('DEL', live) end
+  drop_live()
   redis.call('DEL', KEYS[1])
   return 1
 end
--- the send's time goes with it (the last one: only the current send is ever taken back)
-redis.call('HSET', KEYS[1], F.delivery_status, 'failed', F.delivery_provider, ARGV[2],
-  F.delivery_attempts, ARGV[3], F.delivery_error, ARGV[4], F.updated_at, num(now))
+local fields = {F.delivery_status, 'failed', F.delivery_provider, ARGV[2], F.delivery_attempts, ARGV[3],
+  F.delivery_error, ARGV[4], F.updated_at, num(now)}
 if not counted then
-  redis.call('HSET', KEYS[1], F.send_times, string.match(v[9] or '', '^(.*),[^,]*$') or '')
+  -- the send's time goes with it (the last one: only the current send is ever taken back)
+  fields[#fields + 1] = F.send_times
+  fields[#fields + 1] = string.match(v[9] or '', '^(.*),[^,]*$') or ''
 end
+redis.call('HSET', KEYS[1], unpack(fields))
 -- a receipt that came while the send was in flight was about an attempt that did not go through
 redis.call('HDEL', KEYS[1], F.early_receipt)
 if v[1] ~= 'pending' then return 0 end
 if ARGV[1] == '1' then
   finish(KEYS[1], 'canceled', now)
-  local live = K.live_pointer(prefix, v[6], v[7])
-  if redis.call('GET', live) == v[8] then redis.call('DEL', live) end
+  drop_live()
   return 1
 end
 if counted then

@@ -7,12 +7,14 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -38,8 +40,9 @@ final class EnvironmentNames {
     }
 
     static void check(Map<String, String> environment) {
-        List<Pattern> known = patterns();
-        List<String> namedGroups = namedGroups();
+        List<String> names = names();
+        List<Pattern> known = names.stream().map(Pattern::compile).toList();
+        List<String> namedGroups = namedGroups(names);
         TreeSet<String> fatal = new TreeSet<>();
         TreeSet<String> unknown = new TreeSet<>();
         for (String variable : environment.keySet()) {
@@ -63,23 +66,25 @@ final class EnvironmentNames {
         }
     }
 
-    /** The environment form of every setting of {@link OtpConfig}, a name of a map being one word. */
+    /** The environment form of every setting of {@link OtpConfig}, as patterns, a name of a map being one word. */
     static List<Pattern> patterns() {
+        return names().stream().map(Pattern::compile).toList();
+    }
+
+    private static List<String> names() {
         List<String> names = new ArrayList<>();
         walk(OtpConfig.class, "OTP", names);
-        return names.stream().map(Pattern::compile).toList();
+        return names;
     }
 
     /** The prefixes of the maps of groups and of values: OTP_API_KEYS_, OTP_PURPOSES_, … */
-    static List<String> namedGroups() {
-        List<String> names = new ArrayList<>();
-        walk(OtpConfig.class, "OTP", names);
+    private static List<String> namedGroups(List<String> names) {
         return names.stream().filter(n -> n.contains(NAME)).map(n -> n.substring(0, n.indexOf(NAME))).distinct().toList();
     }
 
     private static void walk(Class<?> group, String prefix, List<String> into) {
         for (Method method : group.getMethods()) {
-            if (method.getParameterCount() > 0 || method.isDefault() || java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+            if (method.getParameterCount() > 0 || method.isDefault() || Modifier.isStatic(method.getModifiers())) {
                 continue;
             }
             WithName named = method.getAnnotation(WithName.class);
@@ -92,7 +97,7 @@ final class EnvironmentNames {
         if (type instanceof ParameterizedType parameterized) {
             Class<?> raw = (Class<?>) parameterized.getRawType();
             Type[] arguments = parameterized.getActualTypeArguments();
-            if (raw == java.util.Optional.class) {
+            if (raw == Optional.class) {
                 leaf(arguments[0], name, into);
                 return;
             }

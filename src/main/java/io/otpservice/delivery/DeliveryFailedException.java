@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * Every provider of a channel failed. {@code allCircuitsOpen} says no provider was even tried
  * because each one's circuit breaker was open; {@code mayHaveBeenSent} that some call ended without
- * an outcome (a timeout, a connection lost after the request went out), so the message may arrive.
+ * an outcome (a timeout, a connection lost after the request went out, some parts taken), so the
+ * message may arrive.
  */
 public final class DeliveryFailedException extends RuntimeException {
 

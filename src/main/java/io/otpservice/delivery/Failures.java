@@ -44,11 +44,11 @@ final class Failures {
      * The provider did not take the message, for sure: it answered (an HTTP status, an SMTP reply), or
      * the call failed before the message could leave (connection refused, unknown host, no route, TLS
      * handshake). A timeout, or a connection lost once the request was written, is no such failure.
+     * For a provider's own call ({@link Outgoing#call}); its answers are judged there.
      */
     static boolean neverLeft(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof DeliveryException && !(t instanceof DeliveryException.PartlySent) || t instanceof SMTPException
-                    || t instanceof NoStackTraceThrowable && beforeMail(t.getMessage())
+            if (t instanceof SMTPException || t instanceof NoStackTraceThrowable && beforeMail(t.getMessage())
                     || t instanceof WebApplicationException web && web.getResponse() != null
                     || t instanceof ConnectException || t instanceof UnknownHostException
                     || t instanceof NoRouteToHostException || t instanceof SSLHandshakeException) {

@@ -91,7 +91,7 @@ public class FraudGuard {
 
     /** Takes back send {@code v.sends()} of {@code v} to {@code recipient}, which no provider took. */
     public Uni<Void> takeBack(StoredVerification v, String recipient) {
-        return store.takeBack(rules.forResend(v, recipient), v.id().value() + ":" + v.sends());
+        return store.takeBack(rules.forResend(v, recipient), sendMember(v));
     }
 
     /**
@@ -102,7 +102,12 @@ public class FraudGuard {
      */
     public Uni<Void> takeBackFromConversion(StoredVerification v, String recipient) {
         Guards guards = rules.forResend(v, recipient);
-        return store.takeBack(new Guards(guards.prefix(), null, null), v.id().value() + ":" + v.sends());
+        return store.takeBack(new Guards(guards.prefix(), null, null), sendMember(v));
+    }
+
+    /** How the send windows name the current send of {@code v}. */
+    private static String sendMember(StoredVerification v) {
+        return v.id().value() + ":" + v.sends();
     }
 
     /** The active blocks. */

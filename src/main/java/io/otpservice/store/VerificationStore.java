@@ -281,8 +281,8 @@ public class VerificationStore {
 
     /**
      * Takes back send number {@code send}, which no provider confirmed: a first send cancels the
-     * verification (or deletes it, {@link Unsend#FORGET}), a resend brings back the previous codes and
-     * cooldown; {@code how} says whether it stays counted.
+     * verification (or deletes it, {@link Unsend#FORGET}); a resend brings back the previous codes and
+     * cooldown, unless it may have arrived ({@link Unsend#COUNTED}), when it stands as sent.
      */
     public Uni<Void> unsend(VerificationId id, int send, StoredVerification.Delivery failed, Unsend how) {
         return scripts.run("unsend", List.of(Keys.verification(id)), List.of(Integer.toString(send),

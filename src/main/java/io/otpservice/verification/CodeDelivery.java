@@ -16,12 +16,16 @@ import java.time.Instant;
 
 /**
  * Delivers the code of a fresh send and records how it went; test recipients get nothing. When no
- * provider confirms it, the send is taken back: a first send cancels the verification, a resend keeps
- * the previous codes, and the caller gets delivery-failed. It counts against no limit (the recipient's,
- * the prefix's, the country's) when every provider refused it, and against every limit when a call
- * timed out or lost its connection after the request went out, since the code may arrive all the same.
- * When every provider's circuit was open, nothing was tried: the caller gets unavailable, and a first
- * send's verification is deleted, so the request leaves nothing stored.
+ * provider confirms it, the caller gets delivery-failed and the send is taken back:
+ * <ul>
+ * <li>every provider refused it: it counts against no limit (the recipient's, the prefix's, the
+ * country's); a first send cancels the verification, a resend keeps the previous codes;</li>
+ * <li>a provider may have taken it (a timeout, a connection lost after the request went out, some parts
+ * taken): it counts against every limit, since the code may arrive; a first send cancels the
+ * verification and leaves only its prefix's conversion guard, a resend stands as sent;</li>
+ * <li>every provider's circuit was open, so nothing was tried: the caller gets unavailable, and a first
+ * send's verification is deleted, so the request leaves nothing stored.</li>
+ * </ul>
  */
 @Singleton
 public class CodeDelivery {

@@ -135,8 +135,8 @@ public abstract sealed class VerificationException extends RuntimeException {
     }
 
     /**
-     * No provider confirmed the code; the send was taken back. {@code mayArrive}: a call timed out, so a
-     * provider may have taken it, and the send stays counted.
+     * No provider confirmed the code; the send was taken back. {@code mayArrive}: a provider may have
+     * taken it (a timeout, a lost connection, some parts taken), and the send stays counted.
      */
     public static final class DeliveryFailed extends VerificationException {
         private final boolean mayArrive;

@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
@@ -256,13 +257,15 @@ class VerificationStoreTest extends ApiTest {
         assertThat(redis.sortedSet(String.class).zcard(Keys.recipientSends(v.recipientHash()))).isZero();
     }
 
-    @Test
-    void unsendOfAResendBringsBackThePreviousCodes() {
+    /** A resend no provider took, or none was tried for (FORGET: the verification is kept all the same). */
+    @ParameterizedTest
+    @EnumSource(value = VerificationStore.Unsend.class, names = {"UNCOUNTED", "FORGET"})
+    void unsendOfAResendBringsBackThePreviousCodes(VerificationStore.Unsend how) {
         NewVerification v = fresh(null, "111111");
         created(v);
         cooldownOver(v.id());
         assertThat(resend(v.id(), "222222")).isInstanceOf(Resent.class);
-        unsend(v.id(), 2);
+        unsend(v.id(), 2, how);
         StoredVerification after = store.find(v.id()).await().indefinitely().orElseThrow();
         assertThat(after.sends()).isEqualTo(1);
         assertThat(after.status()).isEqualTo(Status.PENDING);
@@ -307,19 +310,6 @@ class VerificationStoreTest extends ApiTest {
         assertThat(redis.key().exists(Keys.verification(v.id()))).isFalse();
         assertThat(store.liveId(v.recipientHash(), "default").await().indefinitely()).isEmpty();
         assertThat(redis.sortedSet(String.class).zcard(Keys.recipientSends(v.recipientHash()))).isZero();
-    }
-
-    /** No provider tried for a resend: taken back as any uncounted one, the verification kept. */
-    @Test
-    void aForgottenResendBringsBackThePreviousCodes() {
-        NewVerification v = fresh(null, "111111");
-        created(v);
-        cooldownOver(v.id());
-        assertThat(resend(v.id(), "222222")).isInstanceOf(Resent.class);
-        unsend(v.id(), 2, VerificationStore.Unsend.FORGET);
-        assertThat(find(v.id()).sends()).isEqualTo(1);
-        assertThat(check(v.id(), "222222", null)).isInstanceOf(Incorrect.class);
-        assertThat(check(v.id(), "111111", null)).isInstanceOf(Approved.class);
     }
 
     /** A verification that ended meanwhile is not deleted by a forgotten send, nor its pointer's successor's. */
