@@ -59,6 +59,15 @@ public final class Hasher {
         return hex(0, "recipient:" + normalisedRecipient).substring(0, 32);
     }
 
+    /**
+     * The recipient's key name under every secret, the current one first: while a rotation keeps an older
+     * secret, the recipient's state from before it (its live verifications, its send and failure logs) is
+     * still under the older name.
+     */
+    public List<String> recipientHashCandidates(String normalisedRecipient) {
+        return candidates("recipient:" + normalisedRecipient).stream().map(h -> h.substring(0, 32)).toList();
+    }
+
     /** A session as stored. */
     public String sessionHash(String session) {
         return hex(0, "session:" + session);
@@ -71,6 +80,11 @@ public final class Hasher {
     /** An opaque key name part for a client address or an idempotency key. */
     public String opaque(String kind, String value) {
         return hex(0, kind + ":" + value).substring(0, 32);
+    }
+
+    /** {@link #opaque} under every secret, the current one first. */
+    public List<String> opaqueCandidates(String kind, String value) {
+        return candidates(kind + ":" + value).stream().map(h -> h.substring(0, 32)).toList();
     }
 
     /** Key material derived from the secret at {@code index}, for another primitive. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Encrypts the recipient kept on a verification (a resend must reach it again) so Redis never
@@ -56,16 +57,22 @@ public final class RecipientCipher {
     }
 
     public String decrypt(String sealed) {
+        return open(sealed).orElseThrow(() ->
+                new IllegalStateException("recipient sealed under a secret that is no longer configured"));
+    }
+
+    /** The recipient, unless it was sealed under a secret that is no longer configured. */
+    public Optional<String> open(String sealed) {
         byte[] in = Base64.getDecoder().decode(sealed);
         for (SecretKeySpec key : keys) {
             try {
                 Cipher cipher = CIPHERS.get();
                 cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
-                return new String(cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8);
+                return Optional.of(new String(cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8));
             } catch (GeneralSecurityException e) {
                 // sealed under another secret: try the next one
             }
         }
-        throw new IllegalStateException("recipient sealed under a secret that is no longer configured");
+        return Optional.empty();
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -47,19 +48,28 @@ public class IdempotencyStore {
 
     public Uni<Claim> claim(String keyHash, String fingerprint, Duration ttl) {
         return scripts.run("idempotency", List.of(Keys.idempotency(keyHash)),
-                List.of("p:" + fingerprint, Long.toString(ttl.toMillis()))).map(held -> {
-            if (held == null) {
-                return new Claimed();
-            }
-            String[] parts = held.toString().split(":", 4);
-            if (!parts[1].equals(fingerprint)) {
-                return new Mismatch();
-            }
-            if (parts[0].equals("p")) {
-                return new InProgress();
-            }
-            return new Replay("1".equals(parts[2]), StoredVerification.from(decode(parts[3])));
-        });
+                List.of("p:" + fingerprint, Long.toString(ttl.toMillis())))
+                .map(held -> held == null ? new Claimed() : held(held.toString(), fingerprint));
+    }
+
+    /**
+     * What the key holds, claiming nothing: for the names of a key under older HMAC secrets while a
+     * rotation keeps them ({@code fingerprint} under the same secret as {@code keyHash}).
+     */
+    public Uni<Optional<Claim>> peek(String keyHash, String fingerprint) {
+        return scripts.command(Command.GET, Keys.idempotency(keyHash))
+                .map(held -> Optional.ofNullable(held).map(h -> held(h.toString(), fingerprint)));
+    }
+
+    private static Claim held(String held, String fingerprint) {
+        String[] parts = held.split(":", 4);
+        if (!parts[1].equals(fingerprint)) {
+            return new Mismatch();
+        }
+        if (parts[0].equals("p")) {
+            return new InProgress();
+        }
+        return new Replay("1".equals(parts[2]), StoredVerification.from(decode(parts[3])));
     }
 
     public Uni<Void> complete(String keyHash, String fingerprint, boolean created, StoredVerification answer,

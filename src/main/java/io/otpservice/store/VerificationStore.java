@@ -314,6 +314,45 @@ public class VerificationStore {
                 .map(r -> Optional.ofNullable(r).map(Response::toString).flatMap(VerificationId::parse));
     }
 
+    /**
+     * While a rotation keeps older HMAC secrets, what a recipient and a client left under the older key
+     * names: their send, failure and create logs are merged into the logs under the current names (so the
+     * windows count what happened before the rotation), and the first live verification found for the
+     * purpose is answered, for the create to treat as the live one. {@code recipientNames} and
+     * {@code clientNames} are the names under every secret, the current one first. Two reads per older
+     * secret, and a write per log that held anything; the older logs are left to expire.
+     */
+    public Uni<Optional<VerificationId>> carryOver(List<String> recipientNames, String purpose, List<String> clientNames) {
+        Uni<Optional<VerificationId>> found = Uni.createFrom().item(Optional.empty());
+        for (int i = 1; i < recipientNames.size(); i++) {
+            String older = recipientNames.get(i);
+            String olderClient = clientNames.get(i);
+            found = found.chain(live -> scripts.run("rotation", List.of(Keys.livePointer(older, purpose),
+                            Keys.recipientSends(older), Keys.recipientFailures(older)), List.of())
+                    .call(r -> merge(Keys.recipientSends(recipientNames.getFirst()), limits.recipientSends(), r.get(1)))
+                    .call(r -> merge(Keys.recipientFailures(recipientNames.getFirst()), limits.recipientFailures(), r.get(2)))
+                    .call(() -> scripts.run("log", List.of(Keys.clientCreates(olderClient)), List.of())
+                            .chain(entries -> merge(Keys.clientCreates(clientNames.getFirst()), limits.clientCreates(),
+                                    entries)))
+                    .map(r -> live.isPresent() ? live : VerificationId.parse(r.get(0).toString())));
+        }
+        return found;
+    }
+
+    /** Adds {@code entries} ({member, score, ...}) to the log {@code key}; nothing when there are none. */
+    private Uni<Void> merge(String key, List<Window> windows, Response entries) {
+        if (entries == null || entries.size() == 0 || windows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        long longest = windows.stream().mapToLong(w -> w.length().toMillis()).max().orElseThrow();
+        List<String> args = new ArrayList<>(entries.size() + 1);
+        args.add(Long.toString(longest));
+        for (Response entry : entries) {
+            args.add(entry.toString());
+        }
+        return scripts.run("merge", List.of(key), args).replaceWithVoid();
+    }
+
     /** Counts one event against the windows; the wait until allowed, zero when counted. */
     public Uni<Duration> countEvent(String key, List<Window> windows, String member) {
         return scripts.run("limit", List.of(key), List.of(Window.toScriptArg(windows), member))

@@ -3,10 +3,12 @@ package io.otpservice.verification;
 import io.otpservice.code.Hasher;
 import io.otpservice.config.OtpConfig;
 import io.otpservice.store.IdempotencyStore;
+import io.otpservice.store.IdempotencyStore.Claim;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Creates under an {@code Idempotency-Key}: the same key from the same API key within the TTL answers
@@ -42,15 +44,19 @@ public class IdempotentCreates {
             return lifecycle.create(command);
         }
         lifecycle.admit(command); // a refused create claims nothing
-        String keyHash = hasher.opaque("idempotency", command.caller() + "\n" + idempotencyKey);
-        // what the request states: a retry from another instance of the backend (another address) still replays
-        // (a stated address comes last, so the records of requests without one keep their fingerprints)
-        String fingerprint = hasher.opaque("fingerprint", String.join("\n", command.recipient().normalised(),
-                command.recipient().channel().wire(), command.policy().name(), command.locale(),
-                command.session() == null ? "" : command.session())
-                + (command.clientAddressStated() ? "\n" + command.clientAddress() : ""));
+        String key = command.caller() + "\n" + idempotencyKey;
+        String request = fingerprinted(command.recipient().normalised(), command.recipient().channel().wire(),
+                command.policy().name(), command.locale(), command.session(),
+                command.clientAddressStated() ? command.clientAddress() : null);
+        String keyHash = hasher.opaque("idempotency", key);
+        String fingerprint = hasher.opaque("fingerprint", request);
         Duration inFlight = IN_FLIGHT.compareTo(ttl) < 0 ? IN_FLIGHT : ttl;
-        return idempotency.claim(keyHash, fingerprint, inFlight).chain(claim -> switch (claim) {
+        Uni<Claim> claimed = Uni.createFrom().deferred(() -> idempotency.claim(keyHash, fingerprint, inFlight));
+        if (hasher.secretCount() > 1) {
+            claimed = earlier(hasher.opaqueCandidates("idempotency", key), hasher.opaqueCandidates("fingerprint", request),
+                    1, claimed);
+        }
+        return claimed.chain(claim -> switch (claim) {
             case IdempotencyStore.Claimed c -> lifecycle.create(command)
                     .call(created -> idempotency.complete(keyHash, fingerprint, created.created(),
                             created.verification(), ttl))
@@ -62,5 +68,28 @@ public class IdempotentCreates {
             case IdempotencyStore.Mismatch m -> Uni.createFrom().failure(new VerificationException.IdempotencyConflict(
                     "This Idempotency-Key was used for a different request."));
         });
+    }
+
+    /**
+     * What of a request its record's fingerprint covers: what the request states, so a retry from another
+     * instance of the backend (another address) still replays. A stated address comes last, so the records of
+     * requests without one keep their fingerprints.
+     */
+    static String fingerprinted(String recipient, String channel, String purpose, String locale, String session,
+                                String statedAddress) {
+        return String.join("\n", recipient, channel, purpose, locale, session == null ? "" : session)
+                + (statedAddress != null ? "\n" + statedAddress : "");
+    }
+
+    /**
+     * While a rotation keeps older HMAC secrets: the key's record under an older secret's name, if one is
+     * there (the first request came before the rotation), else the claim under the current name.
+     */
+    private Uni<Claim> earlier(List<String> keyHashes, List<String> fingerprints, int i, Uni<Claim> claim) {
+        if (i == keyHashes.size()) {
+            return claim;
+        }
+        return idempotency.peek(keyHashes.get(i), fingerprints.get(i)).chain(held -> held.isPresent()
+                ? Uni.createFrom().item(held.get()) : earlier(keyHashes, fingerprints, i + 1, claim));
     }
 }

@@ -36,8 +36,10 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The lifecycle of a verification: create, resend, check, cancel, read. Each step is one store
@@ -121,6 +123,43 @@ public class VerificationService {
                 hasher.codeHash(id.value(), code));
         String client = hasher.opaque("client", command.clientAddress());
         Guards guards = fraudRules.forCreate(recipient, fixedCode.isPresent(), command.caller());
+        Supplier<Uni<Created>> now = () -> create(command, member, retried, fresh, code, client, guards);
+        if (hasher.secretCount() == 1) {
+            return now.get();
+        }
+        return store.carryOver(hasher.recipientHashCandidates(recipient.normalised()), command.policy().name(),
+                        hasher.opaqueCandidates("client", command.clientAddress()))
+                .chain(older -> older.isEmpty() ? now.get() : underOlderName(command, member, retried, older.get(), now));
+    }
+
+    /**
+     * A create that found the recipient's live verification for the purpose under an older secret's key
+     * name (a rotation in progress): it is the live one, as under the current name. With the same session
+     * it is answered, or resent once its cooldown is over; with another session it is canceled and the
+     * create goes ahead.
+     */
+    private Uni<Created> underOlderName(CreateCommand command, String member, boolean retried, VerificationId older,
+                                        Supplier<Uni<Created>> create) {
+        return store.find(older).chain(found -> {
+            if (found.isEmpty() || found.get().status() != StoredVerification.Status.PENDING) {
+                return create.get();
+            }
+            StoredVerification v = found.get();
+            boolean sameSession = v.sessionHash() == null ? command.session() == null : command.session() != null
+                    && hasher.sessionHashCandidates(command.session()).contains(v.sessionHash());
+            if (!sameSession) {
+                return store.cancel(older).chain(canceled -> create.get());
+            }
+            if (!Instant.now().isBefore(v.nextResendAt()) && v.sends() < v.maxSends()) {
+                return resendLive(command, member, retried, older);
+            }
+            return Uni.createFrom().item(new Created(false, false, v));
+        });
+    }
+
+    private Uni<Created> create(CreateCommand command, String member, boolean retried,
+                                VerificationStore.NewVerification fresh, String code, String client, Guards guards) {
+        Recipient recipient = command.recipient();
         return store.create(fresh, client, member, guards).chain(result -> switch (result) {
             case ScriptResults.Created(StoredVerification v) -> delivery.deliver(v, recipient.normalised(), code)
                     .invoke(sent -> metrics.created(sent.channel().wire(), sent.purpose(), sent.country()))
@@ -169,7 +208,8 @@ public class VerificationService {
     public Uni<StoredVerification> resend(VerificationId id) {
         return store.find(id).chain(found -> {
             StoredVerification current = found.orElseThrow(VerificationException.NotFound::new);
-            String recipient = cipher.decrypt(current.sealedRecipient());
+            String recipient = cipher.open(current.sealedRecipient()).orElseThrow(() -> new VerificationException.NotFound(
+                    "This verification was made under an HMAC secret that is no longer configured: create a new one."));
             return resend(current, recipient, fraudRules.forResend(current, recipient), 1);
         });
     }
@@ -228,9 +268,15 @@ public class VerificationService {
 
     /** The id of the live verification of a recipient and purpose (it may have ended since), or not-found. */
     public Uni<VerificationId> liveId(Recipient recipient, String purpose) {
-        return store.liveId(hasher.recipientHash(recipient.normalised()), purpose).map(id -> id.orElseThrow(() ->
+        return liveId(hasher.recipientHashCandidates(recipient.normalised()), 0, purpose).map(id -> id.orElseThrow(() ->
                 new VerificationException.NotFound("No pending verification for this recipient and purpose: none was "
                         + "created, or it expired, was canceled or already approved.")));
+    }
+
+    /** The live pointer under {@code names.get(i)}, else under the next older secret's name (a rotation in progress). */
+    private Uni<Optional<VerificationId>> liveId(List<String> names, int i, String purpose) {
+        return store.liveId(names.get(i), purpose).chain(id -> id.isPresent() || i + 1 == names.size()
+                ? Uni.createFrom().item(id) : liveId(names, i + 1, purpose));
     }
 
     public Uni<Void> cancel(VerificationId id) {

@@ -157,9 +157,12 @@ public class TwilioViews {
         return v.status() == StoredVerification.Status.APPROVED;
     }
 
-    /** The caller sent it and Twilio answers it in full; never logged (the log has the masked form). */
+    /**
+     * The caller sent it and Twilio answers it in full; never logged (the log has the masked form). Masked
+     * when it was sealed under an HMAC secret that is no longer configured.
+     */
     private String recipient(StoredVerification v) {
-        return cipher.decrypt(v.sealedRecipient());
+        return cipher.open(v.sealedRecipient()).orElse(v.maskedRecipient());
     }
 
     /** A stable SID per send that reveals nothing: VL and 32 hex digits of an HMAC of the id and send number. */
