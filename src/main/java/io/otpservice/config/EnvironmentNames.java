@@ -59,7 +59,8 @@ final class EnvironmentNames {
             LOG.warnf("environment variables that configure nothing (a typo?): %s", String.join(", ", unknown));
         }
         if (!fatal.isEmpty()) {
-            throw new ConfigurationException(String.join(", ", fatal) + ": configure nothing. The name of an API key,"
+            throw new ConfigurationException(String.join(", ", fatal) + ": configure nothing: a misspelt setting,"
+                    + " or a name of two words. The name of an API key,"
                     + " a purpose or a Twilio service is one word (letters and digits) in an environment variable, where"
                     + " OTP_API_KEYS_MOBILE_APP_HASH cannot be told from a setting APP_HASH of the key MOBILE; use one word,"
                     + " or set the key as otp.api-keys.\"mobile-app\".hash in config/application.properties");

@@ -1,6 +1,7 @@
 package io.otpservice.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
@@ -145,6 +146,7 @@ public interface OtpConfig {
     interface Sms {
         /** Whether the sms channel is offered. */
         @WithDefault("true")
+        @WithConverter(StrictBoolean.class)
         boolean enabled();
 
         /** ISO 3166 region codes that may receive SMS; empty means all. */
@@ -222,6 +224,7 @@ public interface OtpConfig {
     interface Email {
         /** Whether the email channel is offered. */
         @WithDefault("true")
+        @WithConverter(StrictBoolean.class)
         boolean enabled();
 
         /** smtp or log. */
@@ -336,6 +339,7 @@ public interface OtpConfig {
      */
     interface PrefixGuard {
         @WithDefault("true")
+        @WithConverter(StrictBoolean.class)
         boolean enabled();
 
         /** A prefix is the country calling code plus this many leading national digits. */

@@ -30,6 +30,9 @@ public class RedisHostsRedaction implements ConfigSourceInterceptor {
         if (value == null || value.getValue() == null || !hostsKey(name)) {
             return value;
         }
+        if (value.getValue().isBlank()) {
+            return null; // an empty variable is no value: the start stops with "required", not a parse error
+        }
         for (String part : value.getValue().split(",")) {
             if (!wellFormed(part.strip())) {
                 return value.withValue(redacted(value.getValue()));

@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Signs the proof of an approved verification (ES256 JWT) and publishes the public keys: the current
@@ -76,14 +78,25 @@ public final class TokenIssuer {
         List<Map<String, String>> keys = new ArrayList<>();
         keys.add(published(current, keyId));
         List<String> previous = c.previousPublicKeys().orElse(List.of());
+        // each key once: the current key may also be listed (published ahead of its use, then left there)
+        Set<String> published = new HashSet<>(Set.of(SigningKeys.thumbprint(current)));
         for (int i = 0; i < previous.size(); i++) {
+            ECPublicKey old;
             try {
-                ECPublicKey old = SigningKeys.fromPublicPem(previous.get(i));
-                keys.add(published(old, SigningKeys.thumbprint(old)));
+                old = SigningKeys.fromPublicPem(previous.get(i));
             } catch (GeneralSecurityException | IllegalArgumentException e) {
                 throw new ConfigurationException("otp.token.previous-public-keys[" + i
                         + "]: not an EC P-256 public key in PEM");
             }
+            String thumbprint = SigningKeys.thumbprint(old);
+            if (!published.add(thumbprint)) {
+                continue;
+            }
+            if (thumbprint.equals(keyId)) {
+                throw new ConfigurationException("otp.token.key-id: the kid of otp.token.previous-public-keys[" + i
+                        + "], another key: a consumer could not tell which one signed a token");
+            }
+            keys.add(published(old, thumbprint));
         }
         this.jwks = List.copyOf(keys);
         StringBuilder h = new StringBuilder("{\"kid\":");
