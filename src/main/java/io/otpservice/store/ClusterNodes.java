@@ -10,8 +10,12 @@ import java.util.List;
  */
 record ClusterNodes(List<Node> nodes) {
 
+    /**
+     * {@code myself}: the node that answered; {@code pongReceived}: when it last heard from this node (Unix ms,
+     * its own clock; 0 for itself or never).
+     */
     record Node(String id, String endpoint, boolean master, boolean failed, String masterId, long epoch,
-                List<int[]> slots) {
+                List<int[]> slots, boolean myself, long pongReceived) {
     }
 
     /** {@code from}: the host:port asked, for nodes that do not know their own address yet. */
@@ -47,7 +51,8 @@ record ClusterNodes(List<Node> nodes) {
             }
             // "fail?" is one node's suspicion; "fail" is the cluster's verdict
             nodes.add(new Node(f[0], address, flags.contains(",master,"), flags.contains(",fail,"),
-                    "-".equals(f[3]) ? null : f[3], Long.parseLong(f[6]), slots));
+                    "-".equals(f[3]) ? null : f[3], Long.parseLong(f[6]), slots, flags.contains(",myself,"),
+                    Long.parseLong(f[5])));
         }
         return new ClusterNodes(nodes);
     }

@@ -53,8 +53,14 @@ final class ClusterRouter implements RedisTopology {
     private static final int MAX_REDIRECTS = 2;
 
     /** Slot → master (host:port); healthy replicas per master; nodes to ask next time. */
-    record Topology(String[] masters, Map<String, Integer> replicas, Set<String> nodes) {
-        static final Topology EMPTY = new Topology(new String[Slots.COUNT], Map.of(), Set.of());
+    /**
+     * {@code replicas}: per master, those that would acknowledge a {@code WAIT} now (its INFO);
+     * {@code promotable}: those the cluster lists for it that a failover could still promote, connected or
+     * not (heard from within the replica validity time): a change acknowledged by none of them could come
+     * back.
+     */
+    record Topology(String[] masters, Map<String, Integer> replicas, Map<String, Integer> promotable, Set<String> nodes) {
+        static final Topology EMPTY = new Topology(new String[Slots.COUNT], Map.of(), Map.of(), Set.of());
 
         int covered() {
             return (int) Arrays.stream(masters).filter(Objects::nonNull).count();
@@ -78,6 +84,13 @@ final class ClusterRouter implements RedisTopology {
     private volatile boolean noMapYet;
     /** Why the last node that did not answer CLUSTER NODES did not: Redis' own error text, or the connection's. */
     private volatile String lastNodesFailure = "";
+    /**
+     * How long a replica cut off from its master may still be elected in its place: Redis' replica validity
+     * time, node timeout × (validity factor + 1) + the replication ping period, with Redis' defaults until
+     * the masters' own settings are read (once per master); the longest of them.
+     */
+    private volatile long promotableForMs = promotableFor(15_000, 10);
+    private final Map<String, Long> promotableByMaster = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -117,7 +130,7 @@ final class ClusterRouter implements RedisTopology {
     public boolean hasReplica(String key) {
         Topology t = topology.get();
         String master = t.masters()[Slots.of(key)];
-        return master != null && t.replicas().getOrDefault(master, 0) > 0;
+        return master != null && (t.replicas().getOrDefault(master, 0) > 0 || t.promotable().getOrDefault(master, 0) > 0);
     }
 
     @Override
@@ -281,7 +294,8 @@ final class ClusterRouter implements RedisTopology {
                         return Future.failedFuture(new NoRouteException("no Redis Cluster node answered CLUSTER NODES"
                                 + lastNodesFailure));
                     }
-                    Topology merged = merge(views, topology.get().replicas());
+                    Topology merged = merge(views, topology.get().replicas(), System.currentTimeMillis(),
+                            promotableForMs);
                     publish(current -> merged);
                     return Future.succeededFuture(merged);
                 })
@@ -293,7 +307,8 @@ final class ClusterRouter implements RedisTopology {
                         replicas(result.result()).onSuccess(counts -> publish(current -> {
                             Map<String, Integer> updated = new HashMap<>(current.replicas());
                             counts.forEach((master, count) -> updated.computeIfPresent(master, (m, before) -> count));
-                            return new Topology(current.masters(), Map.copyOf(updated), current.nodes());
+                            return new Topology(current.masters(), Map.copyOf(updated), current.promotable(),
+                                    current.nodes());
                         }));
                     } else {
                         noMapYet = !loaded.future().isComplete();
@@ -319,10 +334,43 @@ final class ClusterRouter implements RedisTopology {
                 answers.stream().map(Future::result).filter(Objects::nonNull).toList()));
     }
 
+    /** Redis' replica validity time for these settings; a factor of 0 lets any replica be elected. */
+    static long promotableFor(long nodeTimeoutMs, long validityFactor) {
+        return validityFactor == 0 ? Long.MAX_VALUE : nodeTimeoutMs * (validityFactor + 1) + REPLICA_PING_PERIOD_MS;
+    }
+
+    /** repl-ping-replica-period's default; not read, it rarely changes and only adds to the node timeout's share. */
+    private static final long REPLICA_PING_PERIOD_MS = 10_000;
+
+    /** Reads a new master's cluster-node-timeout and validity factor once (Redis' defaults if CONFIG is refused). */
+    private void readValidity(String master) {
+        if (promotableByMaster.putIfAbsent(master, promotableForMs) != null) {
+            return;
+        }
+        Deadline.within(vertx, client(master).send(Request.cmd(Command.CONFIG).arg("GET").arg("cluster-*")),
+                        Duration.ofMillis(nodeAnswerMs))
+                .onSuccess(r -> {
+                    long timeout = number(r, "cluster-node-timeout", 15_000);
+                    long factor = number(r, "cluster-replica-validity-factor", 10);
+                    promotableByMaster.put(master, promotableFor(timeout, factor));
+                    promotableForMs = promotableByMaster.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+                })
+                .onFailure(failure -> promotableByMaster.remove(master));
+    }
+
+    private static long number(Response config, String name, long fallback) {
+        try {
+            return config != null && config.containsKey(name) ? config.get(name).toLong() : fallback;
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
     /** Per master, the replicas its INFO replication calls online and recent; a master that does not answer has none. */
     private Future<Map<String, Integer>> replicas(Topology t) {
         Set<String> masters = new LinkedHashSet<>(Arrays.asList(t.masters()));
         masters.remove(null);
+        masters.forEach(this::readValidity);
         Map<String, Future<Integer>> answers = new LinkedHashMap<>();
         for (String master : masters) {
             answers.put(master, Deadline.within(vertx,
@@ -344,13 +392,19 @@ final class ClusterRouter implements RedisTopology {
             before = topology.get();
             next = change.apply(before);
         } while (!topology.compareAndSet(before, next));
-        if (!Arrays.equals(before.masters(), next.masters()) || !before.replicas().equals(next.replicas())) {
+        if (!Arrays.equals(before.masters(), next.masters()) || !before.replicas().equals(next.replicas())
+                || !before.promotable().equals(next.promotable())) {
             LOG.infof("Redis Cluster: %s", describe(next));
         }
     }
 
-    /** For each slot the claim with the highest config epoch wins; replicas are counted later from INFO. */
-    static Topology merge(List<ClusterNodes> views, Map<String, Integer> replicasBefore) {
+    /**
+     * For each slot the claim with the highest config epoch wins; the replicas that would acknowledge are
+     * counted later from INFO. A replica the cluster lists for a master stays promotable while some node
+     * heard from it within {@code promotableForMs} ({@code now}: Unix ms), whatever its flags: a replica cut
+     * off or hung for a few seconds is elected once it is back, with the writes it missed missing.
+     */
+    static Topology merge(List<ClusterNodes> views, Map<String, Integer> replicasBefore, long now, long promotableForMs) {
         String[] masters = new String[Slots.COUNT];
         long[] epochs = new long[Slots.COUNT];
         Arrays.fill(epochs, -1);
@@ -387,7 +441,33 @@ final class ClusterRouter implements RedisTopology {
                 replicas.putIfAbsent(master, replicasBefore.getOrDefault(master, 0));
             }
         }
-        return new Topology(masters, Map.copyOf(replicas), Set.copyOf(nodes));
+        return new Topology(masters, Map.copyOf(replicas), promotable(views, now, promotableForMs), Set.copyOf(nodes));
+    }
+
+    /** Per master endpoint, its replicas last heard from (by any node) within {@code promotableForMs}. */
+    private static Map<String, Integer> promotable(List<ClusterNodes> views, long now, long promotableForMs) {
+        Map<String, String> endpoints = new HashMap<>();
+        Map<String, String> masterOf = new HashMap<>();
+        Map<String, Long> heard = new HashMap<>();
+        for (ClusterNodes view : views) {
+            for (ClusterNodes.Node n : view.nodes()) {
+                endpoints.putIfAbsent(n.id(), n.endpoint());
+                if (!n.master() && n.masterId() != null) {
+                    masterOf.put(n.id(), n.masterId());
+                    long at = n.myself() ? now : n.pongReceived();
+                    heard.merge(n.id(), at, Math::max);
+                }
+            }
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        masterOf.forEach((replica, master) -> {
+            long at = heard.getOrDefault(replica, 0L);
+            String endpoint = endpoints.get(master);
+            if (endpoint != null && at > 0 && now - at <= promotableForMs) {
+                counts.merge(endpoint, 1, Integer::sum);
+            }
+        });
+        return Map.copyOf(counts);
     }
 
     private static String describe(Topology t) {
@@ -398,7 +478,8 @@ final class ClusterRouter implements RedisTopology {
                 String master = t.masters()[start];
                 text.append(text.isEmpty() ? "" : ", ").append("slots ").append(start).append('-').append(s - 1)
                         .append(master == null ? " have no master" : " on " + master + " ("
-                                + t.replicas().getOrDefault(master, 0) + " replica(s) acknowledging)");
+                                + t.replicas().getOrDefault(master, 0) + " replica(s) acknowledging, "
+                                + t.promotable().getOrDefault(master, 0) + " promotable)");
                 start = s;
             }
         }

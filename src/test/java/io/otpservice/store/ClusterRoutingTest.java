@@ -60,7 +60,7 @@ class ClusterRoutingTest {
                 """;
         // a node that has not heard of the promotion yet still says a1 serves 0-5460
         ClusterRouter.Topology t = ClusterRouter.merge(List.of(ClusterNodes.parse("127.0.0.1:30003", BEFORE),
-                ClusterNodes.parse("127.0.0.1:30002", after)), Map.of("127.0.0.1:30001", 1));
+                ClusterNodes.parse("127.0.0.1:30002", after)), Map.of("127.0.0.1:30001", 1), 1700000001000L, 32_000);
         assertThat(t.masters()[0]).isEqualTo("127.0.0.1:30004");
         assertThat(t.masters()[5460]).isEqualTo("127.0.0.1:30004");
         assertThat(t.masters()[5461]).isEqualTo("127.0.0.1:30002");
@@ -68,6 +68,34 @@ class ClusterRoutingTest {
         // the promoted master has no replica until INFO says so; the failed node is no longer asked
         assertThat(t.replicas()).containsEntry("127.0.0.1:30004", 0).doesNotContainKey("127.0.0.1:30001");
         assertThat(t.nodes()).doesNotContain("127.0.0.1:30001").contains("127.0.0.1:30004", "127.0.0.1:30006");
+    }
+
+    @Test
+    void aReplicaCutOffOrFailedStaysPromotableUntilItsDataIsTooOldForAnElection() {
+        long now = 1700000100000L;
+        String view = """
+                a1 127.0.0.1:30001@40001 myself,master - 0 0 1 connected 0-5460
+                a2 127.0.0.1:30002@40002 master - 0 1700000099000 2 connected 5461-10922
+                a3 127.0.0.1:30003@40003 master - 0 1700000099000 3 connected 10923-16383
+                b1 127.0.0.1:30004@40004 slave,fail a1 1700000080000 1700000080000 1 disconnected
+                b2 127.0.0.1:30005@40005 slave a2 0 1700000099500 2 connected
+                b3 127.0.0.1:30006@40006 slave,fail a3 1700000000000 1700000000000 3 disconnected
+                """;
+        ClusterRouter.Topology t = ClusterRouter.merge(List.of(ClusterNodes.parse("127.0.0.1:30001", view)), Map.of(),
+                now, ClusterRouter.promotableFor(2_000, 10));
+        // b1 failed 20 s ago: within 2 s x 11 + 10 s it can still be elected, so a1's ending changes wait for it
+        assertThat(t.promotable()).containsEntry("127.0.0.1:30001", 1).containsEntry("127.0.0.1:30002", 1)
+                .doesNotContainKey("127.0.0.1:30003");
+        // INFO says no replica would acknowledge; the listed one still makes the change wait
+        assertThat(t.replicas()).containsEntry("127.0.0.1:30001", 0);
+        // a replica's own view counts as heard from now
+        String replicaView = """
+                b3 127.0.0.1:30006@40006 myself,slave a3 0 0 3 connected
+                a3 127.0.0.1:30003@40003 master - 0 1700000099000 3 connected 0-16383
+                """;
+        assertThat(ClusterRouter.merge(List.of(ClusterNodes.parse("127.0.0.1:30006", replicaView)), Map.of(), now,
+                32_000).promotable()).containsEntry("127.0.0.1:30003", 1);
+        assertThat(ClusterRouter.promotableFor(15_000, 0)).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test

@@ -74,13 +74,15 @@ class ClusterFailoverTest extends FailoverScenario {
     }
 
     /**
-     * A replica hangs (SIGSTOP) while its master stays up: the master still calls it connected, so an
-     * approval waits for its acknowledgement and answers 503 (the approval is on the master only); once
-     * the master's INFO shows the replica's lag, approvals go through on the master's word again.
+     * A replica hangs (SIGSTOP) while its master stays up. Once it is back, Redis Cluster may still elect it
+     * in its master's place (its data is young enough), without the writes it missed: so a change that ends
+     * a verification is never answered on the master's word alone while the replica hangs, even after the
+     * master's INFO and the cluster call it lagging or failed. Approvals of its shard answer 503 until it is
+     * back, then go through again.
      */
     @Test
     @Order(3)
-    void aHungReplicaCostsApprovalsOfItsShardA503UntilItsLagShows() {
+    void aHungReplicaCostsApprovalsOfItsShardA503UntilItIsBack() {
         RedisCluster cluster = RedisClusterResource.cluster();
         int[] range = SHARDS.get("B");
         int master = cluster.masterOf(range[0], livePort(cluster)).orElseThrow();
@@ -91,24 +93,28 @@ class ClusterFailoverTest extends FailoverScenario {
         long stoppedAt = System.currentTimeMillis();
         Signals.send("STOP", cluster.node(replica).pid());
         List<String> outcomes = new java.util.ArrayList<>();
-        long approvedAgainAt = -1;
+        long resumedAt;
         try {
-            while (System.currentTimeMillis() < stoppedAt + 20_000) {
-                String outcome = approve(tag);
-                outcomes.add(outcome);
-                if (outcome.equals("approved") && outcomes.stream().anyMatch(o -> !o.equals("approved"))) {
-                    approvedAgainAt = System.currentTimeMillis();
-                    break;
-                }
+            // past the replica's lag showing in INFO (2 s) and the cluster marking it failed (node timeout 2 s)
+            while (System.currentTimeMillis() < stoppedAt + 8_000) {
+                outcomes.add(approve(tag));
             }
         } finally {
             Signals.send("CONT", cluster.node(replica).pid());
+            resumedAt = System.currentTimeMillis();
         }
-        System.out.printf("%nSIGSTOP of a replica: approvals of its shard answered %s; approved again %d ms after the stop%n",
-                outcomes, approvedAgainAt - stoppedAt);
-        assertThat(outcomes.getFirst()).as("the first approval after the replica hung").startsWith("unavailable: WAIT");
-        assertThat(approvedAgainAt).as("approvals go through again").isPositive();
-        assertThat(approvedAgainAt - stoppedAt).as("ms until approvals go through again").isLessThanOrEqualTo(10_000);
+        long approvedAgainAt = -1;
+        while (System.currentTimeMillis() < resumedAt + 15_000) {
+            if (approve(tag).equals("approved")) {
+                approvedAgainAt = System.currentTimeMillis();
+                break;
+            }
+        }
+        System.out.printf("%nSIGSTOP of a replica for %d ms: approvals of its shard answered %s; approved again %d ms "
+                + "after it resumed%n", resumedAt - stoppedAt, outcomes, approvedAgainAt - resumedAt);
+        assertThat(outcomes).as("approvals while the replica hangs").isNotEmpty()
+                .allMatch(o -> o.startsWith("unavailable: WAIT"));
+        assertThat(approvedAgainAt).as("approvals go through again once it is back").isPositive();
     }
 
     /** Creates and approves one verification on {@code tag}: "approved", or "unavailable: <why>". */
