@@ -16,14 +16,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One master at a time: a single Redis, or the master that Redis Sentinel names. The Vert.x client
- * does the finding (its Sentinel client asks the Sentinels again after its topology cache expires and
- * follows a promotion within it); this class only adds what the client does not know: whether the
- * master has a replica that would acknowledge a {@code WAIT}, read from {@code INFO replication} every
- * {@code otp.redis.topology-refresh} and at once after a {@code WAIT} went unanswered.
+ * One master: a single Redis (or Vert.x' replication client type, which finds no failover). This class
+ * adds what the client does not know: whether the master has a replica that would acknowledge a
+ * {@code WAIT}, read from {@code INFO replication} every {@code otp.redis.topology-refresh} and at once
+ * after a {@code WAIT} went unanswered. Redis Sentinel is {@link SentinelMaster}.
  *
- * <p>On a single Redis each event loop sends over a connection of its own ({@link LoopConnections}).
- * Behind Sentinel, whose client must be free to follow a promotion, the pool serves.
+ * <p>On a single Redis each event loop sends over a connection of its own ({@link LoopConnections});
+ * otherwise the pool serves.
  */
 final class OneMaster implements RedisTopology {
 

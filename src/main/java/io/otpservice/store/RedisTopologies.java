@@ -15,8 +15,8 @@ import java.net.URI;
 /**
  * Picks the {@link RedisTopology} from the settings operators already use: {@code quarkus.redis.client-type}
  * ({@code standalone}, {@code sentinel} or {@code cluster}) and {@code quarkus.redis.hosts}. A single
- * Redis and Sentinel go through the Quarkus Redis client; Redis Cluster through our own routing, whose
- * per-node clients copy the options Quarkus built (password, TLS, pool sizes), taken as its customizer.
+ * Redis goes through the Quarkus Redis client; Sentinel and Redis Cluster through our own finding of the
+ * master, whose clients copy the options Quarkus built (password, TLS, pool sizes), taken as its customizer.
  */
 @Singleton
 public class RedisTopologies implements RedisOptionsCustomizer {
@@ -54,8 +54,7 @@ public class RedisTopologies implements RedisOptionsCustomizer {
         var redis = config.redis();
         return switch (type) {
             case CLUSTER -> new ClusterRouter(vertx, built, redis.timeout(), redis.topologyRefresh());
-            case SENTINEL -> new OneMaster(vertx, client, "sentinel", "sentinel-master:" + master,
-                    redis.timeout(), redis.topologyRefresh(), null);
+            case SENTINEL -> new SentinelMaster(vertx, built, master, redis.timeout(), redis.topologyRefresh());
             case STANDALONE -> new OneMaster(vertx, client, "standalone", hostPort(built.getEndpoint()),
                     redis.timeout(), redis.topologyRefresh(), built);
             case REPLICATION -> new OneMaster(vertx, client, "replication", hostPort(built.getEndpoint()),

@@ -111,6 +111,17 @@ public final class RedisSentinels implements AutoCloseable {
         throw new IllegalStateException("no Sentinel answered");
     }
 
+    /** The Sentinels' process ids, in the order of {@link #hosts()}. */
+    public List<Long> sentinelPids() {
+        return sentinels.stream().map(Process::pid).toList();
+    }
+
+    /** The data nodes that are not the master now. */
+    public List<RedisProcess> replicas() {
+        int master = masterPort();
+        return data.stream().filter(n -> n.port() != master).toList();
+    }
+
     public RedisProcess node(int port) {
         return data.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
     }

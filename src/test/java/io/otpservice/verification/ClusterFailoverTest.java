@@ -117,15 +117,6 @@ class ClusterFailoverTest extends FailoverScenario {
         assertThat(approvedAgainAt).as("approvals go through again once it is back").isPositive();
     }
 
-    /** Creates and approves one verification on {@code tag}: "approved", or "unavailable: <why>". */
-    private String approve(String tag) {
-        try {
-            return endOne(tag, false).map(v -> v.status().name().toLowerCase()).orElse("not approved");
-        } catch (StoreUnavailableException e) {
-            return "unavailable: " + e.getCause().getMessage();
-        }
-    }
-
     private void scenario(String signal, String hit) throws Exception {
         RedisCluster cluster = RedisClusterResource.cluster();
         int hitSlot = SHARDS.get(hit)[0];

@@ -4,6 +4,7 @@ import io.otpservice.code.CodeGenerator;
 import io.otpservice.code.Hasher;
 import io.otpservice.recipient.Channel;
 import io.otpservice.store.ScriptResults;
+import io.otpservice.store.StoreUnavailableException;
 import io.otpservice.store.Slots;
 import io.otpservice.store.StoredVerification;
 import io.otpservice.store.VerificationId;
@@ -115,6 +116,15 @@ abstract class FailoverScenario extends ApiTest {
         }
         return store.check(id, List.of(), hasher.codeHashCandidates(id.value(), code)).await().indefinitely()
                 instanceof ScriptResults.Approved approved ? Optional.of(approved.verification()) : Optional.empty();
+    }
+
+    /** Creates and approves one verification on {@code tag}: "approved", or "unavailable: <why>". */
+    String approve(String tag) {
+        try {
+            return endOne(tag, false).map(v -> v.status().name().toLowerCase()).orElse("not approved");
+        } catch (StoreUnavailableException e) {
+            return "unavailable: " + e.getCause().getMessage();
+        }
     }
 
     /** Every verification answered approved or canceled before and during the failover is still so after it. */

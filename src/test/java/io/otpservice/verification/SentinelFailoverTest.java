@@ -9,11 +9,15 @@ import io.otpservice.support.Signals;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
 import java.net.URL;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @TestProfile(SentinelFailoverTest.FailingOver.class)
 @Tag("failover")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SentinelFailoverTest extends FailoverScenario {
 
     /** Sentinels that call the master down after 2 s, and a 1 s Redis timeout. */
@@ -46,7 +51,82 @@ class SentinelFailoverTest extends FailoverScenario {
     @TestHTTPResource
     URL base;
 
+    /**
+     * The Sentinels are asked at once, each within a deadline: the first one listed hung, then all of them,
+     * cost no request while the master is up (the last master named keeps serving).
+     */
     @Test
+    @Order(1)
+    void hungSentinelsCostNothingWhileTheMasterIsUp() {
+        RedisSentinels sentinels = RedisSentinelResource.sentinels();
+        String tag = tags(slot -> true, 1).getFirst();
+        List<Long> pids = sentinels.sentinelPids();
+        List<String> firstHung = new ArrayList<>();
+        List<String> allHung = new ArrayList<>();
+        Signals.send("STOP", pids.getFirst());
+        try {
+            // past the topology refresh (1 s), but under 2 s: a Sentinel stopped longer goes into TILT mode on
+            // resuming and would not fail over for 30 s, which the next tests need
+            long until = System.currentTimeMillis() + 1_700;
+            while (System.currentTimeMillis() < until) {
+                firstHung.add(approve(tag));
+            }
+            Signals.send("CONT", pids.getFirst());
+            sleep(500); // its timer runs (10 times a second) before it stops again
+            pids.forEach(pid -> Signals.send("STOP", pid));
+            until = System.currentTimeMillis() + 1_700;
+            while (System.currentTimeMillis() < until) {
+                allHung.add(approve(tag));
+            }
+        } finally {
+            pids.forEach(pid -> Signals.send("CONT", pid));
+        }
+        System.out.printf("%nthe first Sentinel hung: %d approvals, all of them hung: %d approvals%n", firstHung.size(),
+                allHung.size());
+        assertThat(firstHung).as("approvals while the first Sentinel hangs").isNotEmpty().allMatch("approved"::equals);
+        assertThat(allHung).as("approvals while every Sentinel hangs").isNotEmpty().allMatch("approved"::equals);
+    }
+
+    /**
+     * Both replicas hang: the Sentinels could elect either once it is back, without the writes it missed, so
+     * approvals answer 503 for as long as they hang (not only until their lag shows), then go through again.
+     */
+    @Test
+    @Order(2)
+    void hungReplicasCostApprovalsA503UntilOneIsBack() {
+        RedisSentinels sentinels = RedisSentinelResource.sentinels();
+        String tag = tags(slot -> true, 1).getFirst();
+        assertThat(approve(tag)).isEqualTo("approved");
+        List<Long> replicas = sentinels.replicas().stream().map(n -> n.pid()).toList();
+        List<String> outcomes = new ArrayList<>();
+        long stoppedAt = System.currentTimeMillis();
+        replicas.forEach(pid -> Signals.send("STOP", pid));
+        long resumedAt;
+        try {
+            // past their lag showing in INFO (2 s) and the Sentinels calling them down (2 s)
+            while (System.currentTimeMillis() < stoppedAt + 7_000) {
+                outcomes.add(approve(tag));
+            }
+        } finally {
+            replicas.forEach(pid -> Signals.send("CONT", pid));
+            resumedAt = System.currentTimeMillis();
+        }
+        long approvedAgainAt = -1;
+        while (System.currentTimeMillis() < resumedAt + 15_000) {
+            if (approve(tag).equals("approved")) {
+                approvedAgainAt = System.currentTimeMillis();
+                break;
+            }
+        }
+        System.out.printf("%nSIGSTOP of both replicas for %d ms: approvals answered %s; approved again %d ms after they "
+                + "resumed%n", resumedAt - stoppedAt, outcomes, approvedAgainAt - resumedAt);
+        assertThat(outcomes).as("approvals while the replicas hang").isNotEmpty()
+                .allMatch(o -> o.startsWith("unavailable: WAIT"));
+        assertThat(approvedAgainAt).as("approvals go through again once they are back").isPositive();
+    }
+
+    @Test
+    @Order(3)
     void theServiceFollowsThePromotedReplicaByItself() throws Exception {
         RedisSentinels sentinels = RedisSentinelResource.sentinels();
         int master = sentinels.masterPort();
