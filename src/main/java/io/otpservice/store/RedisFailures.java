@@ -129,7 +129,8 @@ final class RedisFailures {
     /** A bounded name for why a call failed: a Redis error code, or what happened to the connection. */
     static String cause(Throwable failure) {
         Throwable f = unwrap(failure);
-        if (f instanceof TimeoutException) {
+        // Netty's ConnectTimeoutException (a node that drops the connection attempt) is an IOException
+        if (f instanceof TimeoutException || f.getClass().getSimpleName().equals("ConnectTimeoutException")) {
             return "timeout";
         }
         if (f instanceof ReplicaNotAcknowledged) {

@@ -136,6 +136,8 @@ class ClusterRoutingTest {
         assertThat(RedisFailures.cause(ErrorType.create("ERR [0] io.vertx.core.VertxException: Connection is closed")))
                 .isEqualTo("connection-closed");
         assertThat(RedisFailures.cause(new TimeoutException("no answer within 700 ms"))).isEqualTo("timeout");
+        assertThat(RedisFailures.cause(new io.netty.channel.ConnectTimeoutException(
+                "connection timed out after 1000 ms: /10.0.0.5:6379"))).isEqualTo("timeout");
         assertThat(RedisFailures.cause(new StoreUnavailableException("x",
                 new RedisFailures.ReplicaNotAcknowledged(Duration.ofMillis(500))))).isEqualTo("replica-ack");
         assertThat(RedisFailures.cause(new IllegalStateException("Connection pool reached max wait queue size of 1024")))
