@@ -46,9 +46,10 @@ public class IdempotencyStore {
         this.scripts = scripts;
     }
 
-    public Uni<Claim> claim(String keyHash, String fingerprint, Duration ttl) {
+    /** {@code token}: the claiming request's own, so that only its release frees the key. */
+    public Uni<Claim> claim(String keyHash, String fingerprint, String token, Duration ttl) {
         return scripts.run("idempotency", List.of(Keys.idempotency(keyHash)),
-                List.of("p:" + fingerprint, Long.toString(ttl.toMillis())))
+                List.of(marker(fingerprint, token), Long.toString(ttl.toMillis())))
                 .map(held -> held == null ? new Claimed() : held(held.toString(), fingerprint));
     }
 
@@ -79,9 +80,15 @@ public class IdempotencyStore {
                 "PX", Long.toString(ttl.toMillis())).replaceWithVoid();
     }
 
-    /** The first request failed: forget the key so the caller may retry with it. */
-    public Uni<Void> release(String keyHash) {
-        return scripts.command(Command.DEL, Keys.idempotency(keyHash)).replaceWithVoid();
+    /** The first request failed: forget its claim of the key so the caller may retry with it. */
+    public Uni<Void> release(String keyHash, String fingerprint, String token) {
+        return scripts.run("release", List.of(Keys.idempotency(keyHash)), List.of(marker(fingerprint, token)))
+                .replaceWithVoid();
+    }
+
+    /** An in-progress claim: p:fingerprint:token. */
+    private static String marker(String fingerprint, String token) {
+        return "p:" + fingerprint + ":" + token;
     }
 
     private static String encode(Map<String, String> fields) {

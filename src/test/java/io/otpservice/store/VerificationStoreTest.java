@@ -397,16 +397,23 @@ class VerificationStoreTest extends ApiTest {
     void anIdempotencyKeyIsClaimedThenReplayedAndRefusedForAnotherRequest() {
         String key = hasher.opaque("idempotency", newEmail());
         Duration ttl = Duration.ofMinutes(1);
-        assertThat(idempotency.claim(key, "fp", ttl).await().indefinitely()).isEqualTo(new IdempotencyStore.Claimed());
-        assertThat(idempotency.claim(key, "fp", ttl).await().indefinitely()).isEqualTo(new IdempotencyStore.InProgress());
+        assertThat(idempotency.claim(key, "fp", "t1", ttl).await().indefinitely()).isEqualTo(new IdempotencyStore.Claimed());
+        assertThat(idempotency.claim(key, "fp", "t2", ttl).await().indefinitely()).isEqualTo(new IdempotencyStore.InProgress());
+        // only the claiming request's release frees the key
+        idempotency.release(key, "fp", "t2").await().indefinitely();
+        assertThat(idempotency.claim(key, "fp", "t3", ttl).await().indefinitely()).isEqualTo(new IdempotencyStore.InProgress());
+        idempotency.release(key, "fp", "t1").await().indefinitely();
+        assertThat(idempotency.claim(key, "fp", "t4", ttl).await().indefinitely()).isEqualTo(new IdempotencyStore.Claimed());
         NewVerification v = fresh(null, "111111");
         StoredVerification stored = created(v);
         idempotency.complete(key, "fp", true, stored, ttl).await().indefinitely();
-        assertThat(idempotency.claim(key, "fp", ttl).await().indefinitely())
+        assertThat(idempotency.claim(key, "fp", "t5", ttl).await().indefinitely())
                 .isEqualTo(new IdempotencyStore.Replay(true, stored));
-        assertThat(idempotency.claim(key, "other", ttl).await().indefinitely()).isEqualTo(new IdempotencyStore.Mismatch());
-        idempotency.release(key).await().indefinitely();
-        assertThat(idempotency.claim(key, "other", ttl).await().indefinitely()).isEqualTo(new IdempotencyStore.Claimed());
+        assertThat(idempotency.claim(key, "other", "t6", ttl).await().indefinitely()).isEqualTo(new IdempotencyStore.Mismatch());
+        // a late release of the claim that completed leaves the answer in place
+        idempotency.release(key, "fp", "t4").await().indefinitely();
+        assertThat(idempotency.claim(key, "fp", "t7", ttl).await().indefinitely())
+                .isEqualTo(new IdempotencyStore.Replay(true, stored));
     }
 
     private boolean record(VerificationId id, int send, DeliveryStatus status) {
