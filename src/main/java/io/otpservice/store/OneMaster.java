@@ -9,6 +9,8 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import org.jboss.logging.Logger;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class OneMaster implements RedisTopology {
 
+    private static final Logger LOG = Logger.getLogger("otp.redis");
+
     private final Vertx vertx;
     private final Redis redis;
     private final String where;
@@ -36,6 +40,9 @@ final class OneMaster implements RedisTopology {
     /** The event loops' own connections (a single Redis), or null to use the pool for all. */
     private final LoopConnections loops;
     private volatile int replicas;
+    /** Why this Redis cannot take the service's writes although it answers (a replica, a cluster node), or null. */
+    private volatile String unfit;
+    private volatile boolean clusterChecked;
 
     OneMaster(Vertx vertx, Redis redis, String type, String where, Duration timeout, Duration refresh,
               RedisOptions loopOptions) {
@@ -90,7 +97,15 @@ final class OneMaster implements RedisTopology {
     @Override
     public Future<State> state() {
         return Deadline.within(vertx, redis.send(Request.cmd(Command.PING)), timeout)
-                .map(pong -> new State(true, data()))
+                .map(pong -> {
+                    String why = unfit;
+                    if (why == null) {
+                        return new State(true, data());
+                    }
+                    Map<String, Object> data = data();
+                    data.put("error", why);
+                    return new State(false, data);
+                })
                 .otherwise(failure -> {
                     Map<String, Object> data = data();
                     data.put("error", RedisFailures.cause(failure) + ": " + RedisFailures.text(failure));
@@ -114,10 +129,41 @@ final class OneMaster implements RedisTopology {
                 .onComplete(info -> {
                     // unreachable: keep what was known; the calls fail on their own until it answers
                     if (info.succeeded() && info.result() != null) {
-                        replicas = Replication.healthyReplicas(info.result().toString());
+                        String text = info.result().toString();
+                        replicas = Replication.healthyReplicas(text);
+                        boolean replica = text.lines().anyMatch(line -> line.strip().equals("role:slave"));
+                        unfit(replica ? "readonly: the Redis at " + where + " is a replica, its writes answer READONLY;"
+                                + " point quarkus.redis.hosts at its master, or use Sentinel" : null);
+                        checkCluster();
                     }
                     refreshing.set(false);
                 });
+    }
+
+    /** Once: a Redis Cluster node named as a single Redis answers MOVED and CROSSSLOT to most calls. */
+    private void checkCluster() {
+        if (clusterChecked) {
+            return;
+        }
+        clusterChecked = true;
+        Deadline.within(vertx, redis.send(Request.cmd(Command.INFO).arg("cluster")), timeout).onComplete(info -> {
+            if (info.failed() || info.result() == null) {
+                clusterChecked = false;
+            } else if (info.result().toString().lines().anyMatch(line -> line.strip().equals("cluster_enabled:1"))) {
+                unfit("the Redis at " + where + " is a Redis Cluster node: set quarkus.redis.client-type=cluster");
+            }
+        });
+    }
+
+    private void unfit(String why) {
+        String before = unfit;
+        if (before != null && before.contains("Cluster") || java.util.Objects.equals(before, why)) {
+            return; // a cluster node stays one
+        }
+        unfit = why;
+        if (why != null) {
+            LOG.warnf("Redis: %s (readiness is DOWN until it is fixed)", why);
+        }
     }
 
     @Override
