@@ -31,6 +31,9 @@ final class ConfigChecks {
     private static final Pattern SMS_PROVIDER = Pattern.compile("^(twilio|vonage|webhook|log)$");
     private static final Pattern EMAIL_PROVIDER = Pattern.compile("^(smtp|log)$");
     private static final Pattern CRYPTO_PROVIDER = Pattern.compile("^(auto|jdk|native)$");
+    /** An address, bare or in angle brackets after a display name: {@code OTP <otp@example.com>}. */
+    private static final Pattern MAIL_FROM = Pattern.compile("^([^<>]*<[^\\s@<>]+@[^\\s@<>]+\\.[^\\s@<>]+>|[^\\s@<>]+@[^\\s@<>]+)$");
+    private static final java.util.Set<String> ISO_COUNTRIES = java.util.Set.of(Locale.getISOCountries());
     private static final Pattern DOMAIN = Pattern.compile("^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$");
 
     private final List<String> problems = new ArrayList<>();
@@ -68,8 +71,7 @@ final class ConfigChecks {
         k.form("otp.limits.recipient-sends", c.limits().recipientSends(), WINDOWS, OtpConfig.WINDOWS_MESSAGE);
         k.form("otp.limits.recipient-failures", c.limits().recipientFailures(), WINDOWS, OtpConfig.WINDOWS_MESSAGE);
         k.form("otp.limits.client-creates", c.limits().clientCreates(), WINDOWS, OtpConfig.WINDOWS_MESSAGE);
-        c.sms().allowedCountries().ifPresent(v -> k.each("otp.sms.allowed-countries", v, COUNTRY,
-                "must be ISO 3166 alpha-2 codes such as US,DE"));
+        c.sms().allowedCountries().ifPresent(v -> k.countries("otp.sms.allowed-countries", v));
         k.each("otp.sms.blocked-number-types", c.sms().blockedNumberTypes(), NUMBER_TYPES, OtpConfig.NUMBER_TYPES_MESSAGE);
         k.each("otp.sms.providers", c.sms().providers(), SMS_PROVIDER, "must be twilio, vonage, webhook or log");
         k.form("otp.sms.twilio.base-url", c.sms().twilio().baseUrl(), HTTP_URL, "must be an http(s) URL");
@@ -94,6 +96,17 @@ final class ConfigChecks {
         k.range("otp.fraud.prefix-guard.block-for", guard.blockFor(), Duration.ofSeconds(1), Duration.ofDays(7));
         for (Map.Entry<String, String> budget : c.fraud().countrySends().entrySet()) {
             k.form("otp.fraud.country-sends." + budget.getKey(), budget.getValue(), WINDOWS, OtpConfig.WINDOWS_MESSAGE);
+            k.countries("otp.fraud.country-sends." + budget.getKey(), List.of(budget.getKey()));
+        }
+        c.sms().twilio().accountSid().ifPresent(v -> k.form("otp.sms.twilio.account-sid", v, ACCOUNT_SID,
+                "must be a Twilio account SID: AC and 32 hex digits"));
+        k.form("otp.email.from", c.email().from(), MAIL_FROM,
+                "must be an e-mail address, bare or as Name <address>");
+        if (c.token().audience().isBlank()) {
+            k.problems.add("otp.token.audience: must not be blank");
+        }
+        if (c.token().issuer().isBlank()) {
+            k.problems.add("otp.token.issuer: must not be blank");
         }
         c.fraud().safeList().ifPresent(v -> k.each("otp.fraud.safe-list", v, E164_PREFIX,
                 "must be E.164 numbers or prefixes such as +4420"));
@@ -122,6 +135,16 @@ final class ConfigChecks {
     private void form(String key, String value, Pattern pattern, String message) {
         if (value == null || !pattern.matcher(value).matches()) {
             problems.add(key + ": " + message);
+        }
+    }
+
+    /** ISO 3166 alpha-2 codes the JDK knows (an unknown one would configure a rule that never applies). */
+    private void countries(String key, List<String> values) {
+        for (String value : values) {
+            if (!COUNTRY.matcher(value).matches() || !ISO_COUNTRIES.contains(value.toUpperCase(Locale.ROOT))) {
+                problems.add(key + ": must be ISO 3166 alpha-2 codes such as US,DE");
+                return;
+            }
         }
     }
 

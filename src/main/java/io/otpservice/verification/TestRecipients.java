@@ -45,7 +45,11 @@ public final class TestRecipients {
                 case Recipients.Invalid invalid -> throw new ConfigurationException(key + ": the recipient "
                         + invalid.reason());
             };
-            codes.put(recipient.normalised(), code);
+            String before = codes.put(recipient.normalised(), code);
+            if (before != null) {
+                throw new ConfigurationException(key + ": the same recipient as an earlier entry (" + recipient.masked()
+                        + "): each test recipient has one code");
+            }
             LOG.warnf("TEST RECIPIENT %s: no delivery, fixed code, no send windows. Remove it unless this is "
                     + "a load test or a review account.", recipient.masked());
         }

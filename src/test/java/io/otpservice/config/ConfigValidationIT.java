@@ -42,6 +42,7 @@ class ConfigValidationIT {
             "QUARKUS_REDIS_HOSTS||quarkus.redis.hosts: required|",
             "QUARKUS_REDIS_HOSTS|' '|quarkus.redis.hosts: required|",
             "OTP_SMS_ENABLED|ture|otp.sms.enabled|",
+            "OTP_TEST_RECIPIENTS|+15005550006:123456,+1 500 555 0006:654321|otp.test-recipients[1]|",
             "OTP_FRAUD_PREFIX_GUARD_ENABLED|maybe|otp.fraud.prefix-guard.enabled|",
             "OTP_API_KEYS_MOBILE_APP_HASH|0000000000000000000000000000000000000000000000000000000000000001|OTP_API_KEYS_MOBILE_APP_HASH: configure nothing|",
             "OTP_PURPOSES_LOGIN_TLL|5m|OTP_PURPOSES_LOGIN_TLL: configure nothing|",
@@ -165,7 +166,7 @@ class ConfigValidationIT {
     void aProviderWithoutItsSettingsStopsTheService() throws Exception {
         Map<String, String> env = goodEnvironment();
         env.put("OTP_SMS_PROVIDERS", "twilio,vonage");
-        env.put("OTP_SMS_TWILIO_ACCOUNT_SID", "ACci0123456789abcdef0123456789abcd");
+        env.put("OTP_SMS_TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef");
         env.put("OTP_SMS_TWILIO_AUTH_TOKEN", "ci-twilio-token-never-printed");
         Result result = PackagedApp.run(env, 60);
         assertThat(result.exitCode()).as(result.output()).isNotZero();

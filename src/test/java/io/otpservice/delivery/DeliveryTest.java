@@ -52,7 +52,7 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 class DeliveryTest extends ApiTest {
 
-    static final String TWILIO_SID = "ACtest0123456789abcdef0123456789ab";
+    static final String TWILIO_SID = "AC7e570123456789abcdef0123456789ab";
     static final String TWILIO_TOKEN = "test-twilio-auth-token";
 
     @Inject

@@ -341,7 +341,7 @@ class ReceiptsTest extends ApiTest {
 
     private static Map<String, String> twilioStatus(String status, String errorCode) {
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("AccountSid", "ACtest0123456789abcdef0123456789ab");
+        params.put("AccountSid", "AC7e570123456789abcdef0123456789ab");
         params.put("MessageSid", "SM0123456789abcdef0123456789abcdef");
         params.put("MessageStatus", status);
         if (errorCode != null) {

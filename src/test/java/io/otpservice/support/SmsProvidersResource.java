@@ -18,7 +18,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 /** WireMock, a real HTTP server, standing in for Twilio, Vonage and the webhook provider. */
 public class SmsProvidersResource implements QuarkusTestResourceLifecycleManager {
 
-    public static final String TWILIO_PATH = "/2010-04-01/Accounts/ACtest0123456789abcdef0123456789ab/Messages.json";
+    public static final String TWILIO_PATH = "/2010-04-01/Accounts/AC7e570123456789abcdef0123456789ab/Messages.json";
     public static final String VONAGE_PATH = "/sms/json";
     public static final String WEBHOOK_PATH = "/hooks/sms";
 
