@@ -3,6 +3,7 @@ package io.otpservice.api;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -27,7 +28,13 @@ public class BufferedBody {
         Buffer body = rc.get(BodyLimit.BODY);
         if (body != null) {
             byte[] bytes = body.getBytes();
-            if (isJson(request.getMediaType()) && !utf8Json(bytes)) {
+            MediaType type = request.getMediaType();
+            String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+            if (isJson(type) && charset != null && !charset.strip().replace("\"", "").equalsIgnoreCase("utf-8")) {
+                // declared in another encoding: read as UTF-8 it would mean something else than was sent
+                throw new NotSupportedException("JSON is taken in UTF-8 only");
+            }
+            if (isJson(type) && !utf8Json(bytes)) {
                 throw new ApiException.InvalidRequest("The body must be JSON encoded as UTF-8.",
                         List.of(new FieldError("body", "is not UTF-8 JSON text")));
             }

@@ -85,8 +85,9 @@ public class ProblemMapper {
                     "This endpoint does not take this method; see the Allow header.");
             case 413 -> Problem.of(new ApiException.PayloadTooLarge(BodyLimit.MAX_BYTES));
             case 415 -> Problem.of("unsupported-media-type", 415, "Unsupported media type",
-                    e instanceof NotSupportedException ? "Send the body as application/json." : "Unsupported media type.");
-            case 406 -> Problem.of("not-acceptable", 406, "Not acceptable", "This endpoint answers application/json.");
+                    e instanceof NotSupportedException ? "Send the body as application/json, in UTF-8." : "Unsupported media type.");
+            case 406 -> Problem.of("not-acceptable", 406, "Not acceptable", "This endpoint answers "
+                    + (uri.getPath().endsWith("/jwks.json") ? "application/jwk-set+json" : "application/json") + ".");
             default -> status >= 400 && status < 500
                     ? Problem.of(new ApiException.InvalidRequest("The request was not accepted.", List.of()))
                     : null;

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Map;
 
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 /** A JSON error names what is wrong: a body cut off or malformed is "malformed JSON", never a field's type. */
@@ -28,5 +29,26 @@ class JsonErrorsTest extends ApiTest {
                 .body("code", equalTo("invalid-request"))
                 .body("errors[0].field", equalTo(field)).body("errors[0].message", equalTo(message));
         assertUnchanged(before);
+    }
+
+    /** JSON is UTF-8 (RFC 8259 §8.1): a body declared in another encoding would be read as something else. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"application/json; charset=utf-16", "application/json;charset=ISO-8859-1",
+            "application/json; charset=\"latin1\""})
+    void aBodyDeclaredInAnotherEncodingIsRefused(String contentType) {
+        Map<String, String> before = snapshot();
+        given().header("Authorization", "Bearer " + KEY).header("Content-Type", contentType)
+                .body("{\"to\":\"" + newEmail() + "\"}").post("/v1/verifications").then().statusCode(415)
+                .body("code", equalTo("unsupported-media-type"));
+        assertUnchanged(before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"application/json; charset=utf-8", "application/json; charset=\"UTF-8\"",
+            "application/json"})
+    void aBodyInUtf8IsTakenWithOrWithoutItsCharset(String contentType) {
+        given().header("Authorization", "Bearer " + KEY).header("Content-Type", contentType)
+                .body("{\"to\":\"" + newEmail() + "\",\"clientIp\":\"" + newClientIp() + "\"}")
+                .post("/v1/verifications").then().statusCode(201);
     }
 }
