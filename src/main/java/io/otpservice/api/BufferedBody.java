@@ -30,7 +30,7 @@ public class BufferedBody {
             byte[] bytes = body.getBytes();
             MediaType type = request.getMediaType();
             String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
-            if (isJson(type) && charset != null && !charset.strip().replace("\"", "").equalsIgnoreCase("utf-8")) {
+            if (isJson(type) && charset != null && !utf8(charset)) {
                 // declared in another encoding: read as UTF-8 it would mean something else than was sent
                 throw new NotSupportedException("JSON is taken in UTF-8 only");
             }
@@ -56,6 +56,23 @@ public class BufferedBody {
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    /** {@code utf-8} in any case, quoted or not; compared as ASCII (request input gets no Unicode case mapping). */
+    static boolean utf8(String charset) {
+        String c = charset.strip();
+        if (c.length() == 7 && c.charAt(0) == '"' && c.charAt(6) == '"') {
+            c = c.substring(1, 6);
+        }
+        if (c.length() != 5) {
+            return false;
+        }
+        StringBuilder lower = new StringBuilder(5);
+        for (int i = 0; i < 5; i++) {
+            char ch = c.charAt(i);
+            lower.append(ch >= 'A' && ch <= 'Z' ? (char) (ch + ('a' - 'A')) : ch);
+        }
+        return lower.toString().equals("utf-8");
     }
 
     private static boolean isJson(MediaType type) {

@@ -12,6 +12,8 @@ import java.util.Locale;
  */
 public final class StrictBoolean implements Converter<Boolean> {
 
+    private static final long serialVersionUID = 1L;
+
     @Override
     public Boolean convert(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
