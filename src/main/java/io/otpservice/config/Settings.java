@@ -3,6 +3,8 @@ package io.otpservice.config;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,6 +26,8 @@ public final class Settings {
 
     public static final String DEFAULT_PURPOSE = "default";
     private static final int MIN_SECRET_BYTES = 32;
+    private static final int MIN_DISTINCT_BYTES = 8;
+    private static final Logger LOG = Logger.getLogger("otp.config");
 
     private final OtpConfig config;
     private final List<byte[]> hmacSecrets;
@@ -35,6 +39,7 @@ public final class Settings {
         this.hmacSecrets = parseSecrets(config.hmacSecrets());
         this.policies = policies(config);
         checkLocale("otp.default-locale", config.defaultLocale());
+        warnings(config, policies.values()).forEach(LOG::warn);
         if (config.redis().replicaAckTimeout().compareTo(config.redis().timeout()) >= 0) {
             throw new ConfigurationException("otp.redis.replica-ack-timeout: must be shorter than otp.redis.timeout ("
                     + config.redis().timeout().toMillis() + " ms), which bounds the whole call");
@@ -72,9 +77,53 @@ public final class Settings {
                 throw new ConfigurationException("otp.hmac-secrets[" + i + "]: " + decoded.length
                         + " bytes, at least " + MIN_SECRET_BYTES + " are required");
             }
+            if (distinctBytes(decoded) < MIN_DISTINCT_BYTES) {
+                // 32 random bytes have about 30 distinct values; this is a placeholder or a pattern
+                throw new ConfigurationException("otp.hmac-secrets[" + i + "]: not random (" + distinctBytes(decoded)
+                        + " distinct byte values); make one with 'openssl rand -base64 32'");
+            }
             secrets.add(decoded);
         }
         return List.copyOf(secrets);
+    }
+
+    private static int distinctBytes(byte[] bytes) {
+        boolean[] seen = new boolean[256];
+        int distinct = 0;
+        for (byte b : bytes) {
+            if (!seen[b & 0xff]) {
+                seen[b & 0xff] = true;
+                distinct++;
+            }
+        }
+        return distinct;
+    }
+
+    /**
+     * Settings that start but weaken what the service is for: a code guessable within the failure budget
+     * (more than one chance in a thousand per recipient and window), a safe-list entry that exempts a whole
+     * country code from the abuse rules.
+     */
+    static List<String> warnings(OtpConfig config, java.util.Collection<Policy> policies) {
+        List<String> warnings = new ArrayList<>();
+        long failures = io.otpservice.ratelimit.Window.parseList(config.limits().recipientFailures()).stream()
+                .max(java.util.Comparator.comparing(io.otpservice.ratelimit.Window::length))
+                .map(io.otpservice.ratelimit.Window::limit).orElse(Integer.MAX_VALUE);
+        for (Policy p : policies.stream().sorted(java.util.Comparator.comparing(Policy::name)).toList()) {
+            double chance = failures / Math.pow(10, p.codeLength());
+            if (chance > 0.001) {
+                warnings.add(String.format(Locale.ROOT, "purpose %s: a guesser gets %d tries at %d-digit codes per "
+                        + "recipient within otp.limits.recipient-failures, a %.2f %% chance to hit one; lower the limit "
+                        + "or lengthen the code", p.name(), failures, p.codeLength(), 100 * Math.min(1, chance)));
+            }
+        }
+        for (String entry : config.fraud().safeList().orElse(List.of())) {
+            if (entry.strip().length() <= 4) {
+                warnings.add("otp.fraud.safe-list: " + entry.strip() + " exempts every number of that calling code "
+                        + "from the abuse rules; list the prefixes of your own test numbers instead");
+            }
+        }
+        return warnings;
     }
 
     private static Map<String, Policy> policies(OtpConfig config) {
