@@ -41,9 +41,7 @@ class ConfigValidationIT {
             "QUARKUS_REDIS_HOSTS|redis://127.0.0.1:6379/0?password=Query%zzSecret|quarkus.redis.hosts|Query",
             "QUARKUS_REDIS_HOSTS||quarkus.redis.hosts: required|",
             "QUARKUS_REDIS_HOSTS|' '|quarkus.redis.hosts: required|",
-            "OTP_SMS_ENABLED|ture|otp.sms.enabled|",
             "OTP_TEST_RECIPIENTS|+15005550006:123456,+1 500 555 0006:654321|otp.test-recipients[1]|",
-            "OTP_FRAUD_PREFIX_GUARD_ENABLED|maybe|otp.fraud.prefix-guard.enabled|",
             "OTP_API_KEYS_MOBILE_APP_HASH|0000000000000000000000000000000000000000000000000000000000000001|OTP_API_KEYS_MOBILE_APP_HASH: configure nothing|",
             "OTP_PURPOSES_LOGIN_TLL|5m|OTP_PURPOSES_LOGIN_TLL: configure nothing|",
     })

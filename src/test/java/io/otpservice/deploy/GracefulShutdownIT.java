@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -45,7 +44,7 @@ class GracefulShutdownIT {
             provider.stubFor(post(urlEqualTo("/sms")).willReturn(aResponse().withStatus(200).withFixedDelay(2_000)));
             int port = RedisProcess.freePort();
             Map<String, String> env = new HashMap<>();
-            env.put("OTP_HMAC_SECRETS", Base64.getEncoder().encodeToString(new byte[32]));
+            env.put("OTP_HMAC_SECRETS", PackagedApp.newHmacSecret());
             env.put("OTP_TOKEN_SIGNING_KEY", PackagedApp.newSigningKey());
             env.put("OTP_API_KEYS_DRAIN_HASH", HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest("drain-key".getBytes(StandardCharsets.UTF_8))));

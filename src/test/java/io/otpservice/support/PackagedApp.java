@@ -95,6 +95,13 @@ public final class PackagedApp {
 
     private static Optional<Path> archive;
 
+    /** A random HMAC secret of 32 bytes, base64 (the service refuses one of repeated bytes). */
+    public static String newHmacSecret() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        return Base64.getEncoder().encodeToString(secret);
+    }
+
     /**
      * The class-data archive of the packaged app: one start with a throwaway configuration (no Redis
      * needed), stopped once started; the JVM writes the classes it loaded as it exits. Empty when that
@@ -104,7 +111,7 @@ public final class PackagedApp {
         if (archive == null) {
             Path file = Files.createTempFile("otp-packaged", ".jsa");
             Files.delete(file);
-            Map<String, String> env = Map.of("OTP_HMAC_SECRETS", Base64.getEncoder().encodeToString(new byte[32]),
+            Map<String, String> env = Map.of("OTP_HMAC_SECRETS", newHmacSecret(),
                     "OTP_TOKEN_SIGNING_KEY", newSigningKey(), "OTP_API_KEYS_ARCHIVE_HASH", "0".repeat(64),
                     "OTP_API_KEYS_ARCHIVE_SCOPES", "verify:read", "QUARKUS_HTTP_PORT", "0",
                     "QUARKUS_MANAGEMENT_PORT", "0", "QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:1");
