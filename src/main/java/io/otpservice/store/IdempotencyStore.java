@@ -86,6 +86,22 @@ public class IdempotencyStore {
                 .replaceWithVoid();
     }
 
+    /**
+     * Releases a claim that Redis did not confirm or release in time (it was down or hung), in the background:
+     * again and again until Redis answers (for at most {@code within}), then once more 2 s later, since a claim
+     * held up in a hung Redis runs when it resumes, maybe after the first release. Only this claim is released.
+     */
+    public void releaseEventually(String keyHash, String fingerprint, String token, Duration within) {
+        Uni.createFrom().deferred(() -> release(keyHash, fingerprint, token))
+                .onFailure().retry().withBackOff(RELEASE_RETRY, RELEASE_RETRY.multipliedBy(8)).expireIn(within.toMillis())
+                .onItem().delayIt().by(RELEASE_AGAIN)
+                .chain(() -> release(keyHash, fingerprint, token))
+                .subscribe().with(released -> { }, failure -> { });
+    }
+
+    private static final Duration RELEASE_RETRY = Duration.ofMillis(500);
+    private static final Duration RELEASE_AGAIN = Duration.ofSeconds(2);
+
     /** An in-progress claim: p:fingerprint:token. */
     private static String marker(String fingerprint, String token) {
         return "p:" + fingerprint + ":" + token;

@@ -57,8 +57,9 @@ public class IdempotentCreates {
         Duration inFlight = IN_FLIGHT.compareTo(ttl) < 0 ? IN_FLIGHT : ttl;
         String token = random.hex(8);
         Uni<Claim> claimed = Uni.createFrom().deferred(() -> idempotency.claim(keyHash, fingerprint, token, inFlight))
-                // a claim that timed out may still be applied once Redis answers: taken back then
-                .onFailure(StoreUnavailableException.class).invoke(() -> releaseLater(keyHash, fingerprint, token, inFlight));
+                // a claim that timed out may still be applied once Redis answers: taken back then, or a caller told
+                // to retry in a second would be answered "in progress" for as long as a claim lasts
+                .onFailure(StoreUnavailableException.class).invoke(() -> idempotency.releaseEventually(keyHash, fingerprint, token, inFlight));
         if (hasher.secretCount() > 1) {
             claimed = earlier(hasher.opaqueCandidates("idempotency", key), hasher.opaqueCandidates("fingerprint", request),
                     1, claimed);
@@ -68,7 +69,7 @@ public class IdempotentCreates {
                     .call(created -> idempotency.complete(keyHash, fingerprint, created.created(),
                             created.verification(), ttl))
                     .onFailure().call(() -> idempotency.release(keyHash, fingerprint, token)
-                            .onFailure().invoke(() -> releaseLater(keyHash, fingerprint, token, inFlight))
+                            .onFailure().invoke(() -> idempotency.releaseEventually(keyHash, fingerprint, token, inFlight))
                             .onFailure().recoverWithNull());
             case IdempotencyStore.Replay r -> Uni.createFrom().item(
                     new VerificationService.Created(r.created(), false, r.verification()));
@@ -78,24 +79,6 @@ public class IdempotentCreates {
                     "This Idempotency-Key was used for a different request."));
         });
     }
-
-    /**
-     * Releases a claim Redis did not confirm or release in time (it was down or hung), in the background, until
-     * it answers, and once more a little later (a claim held up in a hung Redis is applied when it resumes, maybe
-     * after the first release): otherwise a caller told to retry in a second would be answered "in progress" for
-     * as long as a claim lasts. Only this request's own claim is ever released.
-     */
-    private void releaseLater(String keyHash, String fingerprint, String token, Duration inFlight) {
-        if (true) return;
-        Uni.createFrom().deferred(() -> idempotency.release(keyHash, fingerprint, token))
-                .onFailure().retry().withBackOff(RELEASE_RETRY, RELEASE_RETRY.multipliedBy(8)).expireIn(inFlight.toMillis())
-                .onItem().delayIt().by(RELEASE_AGAIN)
-                .chain(() -> idempotency.release(keyHash, fingerprint, token))
-                .subscribe().with(released -> { }, failure -> { });
-    }
-
-    private static final Duration RELEASE_RETRY = Duration.ofMillis(500);
-    private static final Duration RELEASE_AGAIN = Duration.ofSeconds(2);
 
     /**
      * What of a request its record's fingerprint covers: what the request states, so a retry from another

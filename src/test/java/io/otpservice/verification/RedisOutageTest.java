@@ -1,8 +1,11 @@
 package io.otpservice.verification;
 
+import io.otpservice.store.IdempotencyStore;
+import io.otpservice.store.Keys;
 import io.otpservice.support.ApiTest;
 import io.otpservice.support.RedisServerResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -67,6 +70,30 @@ class RedisOutageTest extends ApiTest {
             signal("CONT", redis.pid());
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> create(newEmail()).statusCode() == 201);
+    }
+
+    @Inject
+    IdempotencyStore idempotency;
+
+    /**
+     * A claim of an Idempotency-Key that Redis did not release is released once it can: the release is tried
+     * again in the background (and once more a little later). Redis refuses it here (an ACL takes scripts from
+     * the service's user for a while), then takes it once scripts are allowed again.
+     */
+    @Test
+    void aClaimThatRedisDidNotReleaseIsReleasedOnceItCan() throws Exception {
+        String key = "outage-" + newEmail();
+        assertThat(idempotency.claim(key, "fp", "t1", Duration.ofMinutes(2)).await().indefinitely())
+                .isEqualTo(new IdempotencyStore.Claimed());
+        redis.execute("ACL", "SETUSER", "default", "-evalsha", "-eval");
+        try {
+            idempotency.releaseEventually(key, "fp", "t1", Duration.ofMinutes(2));
+            Thread.sleep(1_500); // the first tries are refused
+            assertThat(redis.key().exists(Keys.idempotency(key))).as("claimed while Redis refuses writes").isTrue();
+        } finally {
+            redis.execute("ACL", "SETUSER", "default", "+evalsha", "+eval");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !redis.key().exists(Keys.idempotency(key)));
     }
 
     private static void signal(String signal, long pid) throws IOException, InterruptedException {
