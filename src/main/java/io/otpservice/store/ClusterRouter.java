@@ -355,7 +355,15 @@ final class ClusterRouter implements RedisTopology {
                     promotableByMaster.put(master, promotableFor(timeout, factor));
                     promotableForMs = promotableByMaster.values().stream().mapToLong(Long::longValue).max().orElseThrow();
                 })
-                .onFailure(failure -> promotableByMaster.remove(master));
+                .onFailure(failure -> {
+                    if (RedisFailures.cause(failure).equals("redis-error")) {
+                        // CONFIG refused (a managed Redis): Redis' defaults stay, said once, not asked again
+                        LOG.infof("Redis %s: CONFIG GET refused (%s): a cut-off replica counts as electable for %d s,"
+                                + " from Redis' defaults", master, RedisFailures.text(failure), promotableForMs / 1000);
+                    } else {
+                        promotableByMaster.remove(master); // no answer: asked again at the next refresh
+                    }
+                });
     }
 
     private static long number(Response config, String name, long fallback) {

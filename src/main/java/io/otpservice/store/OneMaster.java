@@ -43,6 +43,7 @@ final class OneMaster implements RedisTopology {
     /** Why this Redis cannot take the service's writes although it answers (a replica, a cluster node), or null. */
     private volatile String unfit;
     private volatile boolean clusterChecked;
+    private volatile boolean clusterNode;
 
     OneMaster(Vertx vertx, Redis redis, String type, String where, Duration timeout, Duration refresh,
               RedisOptions loopOptions) {
@@ -98,7 +99,7 @@ final class OneMaster implements RedisTopology {
     public Future<State> state() {
         return Deadline.within(vertx, redis.send(Request.cmd(Command.PING)), timeout)
                 .map(pong -> {
-                    String why = unfit;
+                    String why = clusterNode ? clusterNodeProblem() : unfit;
                     if (why == null) {
                         return new State(true, data());
                     }
@@ -150,15 +151,20 @@ final class OneMaster implements RedisTopology {
             if (info.failed() || info.result() == null) {
                 clusterChecked = false;
             } else if (info.result().toString().lines().anyMatch(line -> line.strip().equals("cluster_enabled:1"))) {
-                unfit("the Redis at " + where + " is a Redis Cluster node: set quarkus.redis.client-type=cluster");
+                clusterNode = true;
+                LOG.warnf("Redis: %s (readiness is DOWN until it is fixed)", clusterNodeProblem());
             }
         });
     }
 
+    private String clusterNodeProblem() {
+        return "the Redis at " + where + " is a Redis Cluster node: set quarkus.redis.client-type=cluster";
+    }
+
+    /** A replica's problem, or null once it is a master (promoted, or the name points at one again). */
     private void unfit(String why) {
-        String before = unfit;
-        if (before != null && before.contains("Cluster") || java.util.Objects.equals(before, why)) {
-            return; // a cluster node stays one
+        if (java.util.Objects.equals(unfit, why)) {
+            return;
         }
         unfit = why;
         if (why != null) {

@@ -115,6 +115,10 @@ final class SentinelMaster implements RedisTopology {
             return named.future().compose(x -> call(onConnection, onPool));
         }
         LoopConnections loop = loops.computeIfAbsent(target, ep -> new LoopConnections(vertx, options(ep, false)));
+        if (!target.equals(master) && loops.remove(target, loop)) {
+            // the master moved while this call started: its connections would stay open for nothing
+            loop.close();
+        }
         Future<RedisConnection> held = loop.current();
         return held == null ? onPool.apply(pool(target)) : held.compose(onConnection);
     }
@@ -294,6 +298,10 @@ final class SentinelMaster implements RedisTopology {
             LoopConnections old = loops.remove(before);
             if (old != null) {
                 old.close();
+            }
+            Redis oldPool = pools.remove(before);
+            if (oldPool != null) {
+                oldPool.close();
             }
         }
         named.tryComplete();
