@@ -58,21 +58,24 @@ public class BufferedBody {
         }
     }
 
-    /** {@code utf-8} in any case, quoted or not; compared as ASCII (request input gets no Unicode case mapping). */
+    /** Names of UTF-8 and of US-ASCII, its subset, as a charset parameter may give them. */
+    private static final java.util.Set<String> UTF8_NAMES = java.util.Set.of("utf-8", "utf8", "us-ascii", "ascii");
+
+    /** UTF-8 or US-ASCII in any case, quoted or not; compared as ASCII (request input gets no Unicode case mapping). */
     static boolean utf8(String charset) {
         String c = charset.strip();
-        if (c.length() == 7 && c.charAt(0) == '"' && c.charAt(6) == '"') {
-            c = c.substring(1, 6);
+        if (c.length() >= 2 && c.charAt(0) == '"' && c.charAt(c.length() - 1) == '"') {
+            c = c.substring(1, c.length() - 1);
         }
-        if (c.length() != 5) {
+        if (c.length() > 8) {
             return false;
         }
-        StringBuilder lower = new StringBuilder(5);
-        for (int i = 0; i < 5; i++) {
+        StringBuilder lower = new StringBuilder(c.length());
+        for (int i = 0; i < c.length(); i++) {
             char ch = c.charAt(i);
             lower.append(ch >= 'A' && ch <= 'Z' ? (char) (ch + ('a' - 'A')) : ch);
         }
-        return lower.toString().equals("utf-8");
+        return UTF8_NAMES.contains(lower.toString());
     }
 
     private static boolean isJson(MediaType type) {

@@ -33,7 +33,10 @@ final class ConfigChecks {
     private static final Pattern CRYPTO_PROVIDER = Pattern.compile("^(auto|jdk|native)$");
     /** An address, bare or in angle brackets after a display name: {@code OTP <otp@example.com>}. */
     private static final Pattern MAIL_FROM = Pattern.compile("^([^<>]*<[^\\s@<>]+@[^\\s@<>]+\\.[^\\s@<>]+>|[^\\s@<>]+@[^\\s@<>]+)$");
-    private static final java.util.Set<String> ISO_COUNTRIES = java.util.Set.of(Locale.getISOCountries());
+    /** The JDK's ISO 3166 codes, and the regions libphonenumber gives numbers that it lacks (Ascension, Tristan da Cunha, Kosovo). */
+    private static final java.util.Set<String> ISO_COUNTRIES = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(Locale.getISOCountries()), java.util.stream.Stream.of("AC", "TA", "XK"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Pattern DOMAIN = Pattern.compile("^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$");
 
     private final List<String> problems = new ArrayList<>();

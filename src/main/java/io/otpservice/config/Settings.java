@@ -78,9 +78,14 @@ public final class Settings {
                         + " bytes, at least " + MIN_SECRET_BYTES + " are required");
             }
             if (distinctBytes(decoded) < MIN_DISTINCT_BYTES) {
-                // 32 random bytes have about 30 distinct values; this is a placeholder or a pattern
-                throw new ConfigurationException("otp.hmac-secrets[" + i + "]: not random (" + distinctBytes(decoded)
-                        + " distinct byte values); make one with 'openssl rand -base64 32'");
+                // 32 random bytes have about 30 distinct values; this is a placeholder or a pattern. An older
+                // secret only verifies, and must stay usable while a rotation moves away from it.
+                String problem = "otp.hmac-secrets[" + i + "]: not random (" + distinctBytes(decoded)
+                        + " distinct byte values); make one with 'openssl rand -base64 32'";
+                if (i == 0) {
+                    throw new ConfigurationException(problem);
+                }
+                LOG.warn(problem + "; remove it once the rotation away from it is over");
             }
             secrets.add(decoded);
         }

@@ -319,8 +319,9 @@ public class VerificationStore {
      * names: their send, failure and create logs are merged into the logs under the current names (so the
      * windows count what happened before the rotation), and the first live verification found for the
      * purpose is answered, for the create to treat as the live one. {@code recipientNames} and
-     * {@code clientNames} are the names under every secret, the current one first. Two reads per older
-     * secret, and a write per log that held anything; the older logs are left to expire.
+     * {@code clientNames} are the names under every secret, the current one first. Per older secret a read
+     * of the recipient's state, a write per log that held anything, and for the client a marker (its log
+     * is carried at most once a minute); the older logs are left to expire.
      */
     public Uni<Optional<VerificationId>> carryOver(List<String> recipientNames, String purpose, List<String> clientNames) {
         Uni<Optional<VerificationId>> found = Uni.createFrom().item(Optional.empty());
@@ -331,9 +332,14 @@ public class VerificationStore {
                             Keys.recipientSends(older), Keys.recipientFailures(older)), List.of())
                     .call(r -> merge(Keys.recipientSends(recipientNames.getFirst()), limits.recipientSends(), r.get(1)))
                     .call(r -> merge(Keys.recipientFailures(recipientNames.getFirst()), limits.recipientFailures(), r.get(2)))
-                    .call(() -> scripts.run("log", List.of(Keys.clientCreates(olderClient)), List.of())
-                            .chain(entries -> merge(Keys.clientCreates(clientNames.getFirst()), limits.clientCreates(),
-                                    entries)))
+                    // a client's log may hold thousands of entries (all of a backend's creates without clientIp):
+                    // carried at most once a minute per client and older name, not on every create
+                    .call(() -> scripts.command(Command.SET, Keys.clientCreates(clientNames.getFirst()) + ":carried:"
+                                    + olderClient.substring(0, 8), "1", "PX", "60000", "NX")
+                            .chain(first -> first == null ? Uni.createFrom().voidItem()
+                                    : scripts.run("log", List.of(Keys.clientCreates(olderClient)), List.of())
+                                    .chain(entries -> merge(Keys.clientCreates(clientNames.getFirst()),
+                                            limits.clientCreates(), entries))))
                     .map(r -> live.isPresent() ? live : VerificationId.parse(r.get(0).toString())));
         }
         return found;

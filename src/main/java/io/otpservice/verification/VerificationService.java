@@ -148,7 +148,9 @@ public class VerificationService {
             boolean sameSession = v.sessionHash() == null ? command.session() == null : command.session() != null
                     && hasher.sessionHashCandidates(command.session()).contains(v.sessionHash());
             if (!sameSession) {
-                return store.cancel(older).chain(canceled -> create.get());
+                // the create's own rules first (limits, abuse rules): a refused create must not end the older one
+                return create.get().call(created -> created.created() ? store.cancel(older).replaceWithVoid()
+                        : Uni.createFrom().voidItem());
             }
             if (!Instant.now().isBefore(v.nextResendAt()) && v.sends() < v.maxSends()) {
                 return resendLive(command, member, retried, older);
@@ -330,8 +332,11 @@ public class VerificationService {
     private Approval approved(StoredVerification v) {
         metrics.checked(v.channel().wire(), v.purpose(), "approved");
         metrics.approved(v.channel().wire(), v.purpose(), v.country());
-        TokenIssuer.Token token = tokens.issue(new TokenIssuer.Subject(v.id().value(),
-                cipher.decrypt(v.sealedRecipient()), v.channel().wire(), v.purpose(), v.sessionHash()));
+        // sealed under a secret taken out of the list (the code was resent under a newer one): no token can name it
+        String recipient = cipher.open(v.sealedRecipient()).orElseThrow(() -> new VerificationException.NotFound(
+                "This verification was made under an HMAC secret that is no longer configured: create a new one."));
+        TokenIssuer.Token token = tokens.issue(new TokenIssuer.Subject(v.id().value(), recipient, v.channel().wire(),
+                v.purpose(), v.sessionHash()));
         return new Approval(v, token);
     }
 }

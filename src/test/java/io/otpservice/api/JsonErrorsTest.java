@@ -45,7 +45,7 @@ class JsonErrorsTest extends ApiTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {"application/json; charset=utf-8", "application/json; charset=\"UTF-8\"",
-            "application/json"})
+            "application/json; charset=utf8", "application/json; charset=US-ASCII", "application/json"})
     void aBodyInUtf8IsTakenWithOrWithoutItsCharset(String contentType) {
         given().header("Authorization", "Bearer " + KEY).header("Content-Type", contentType)
                 .body("{\"to\":\"" + newEmail() + "\",\"clientIp\":\"" + newClientIp() + "\"}")

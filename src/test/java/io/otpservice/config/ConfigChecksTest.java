@@ -31,6 +31,7 @@ class ConfigChecksTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
             "otp.sms.allowed-countries|US,gb,FR",
+            "otp.sms.allowed-countries|XK,AC,TA",
             "otp.fraud.country-sends.FR|30/1h",
             "otp.sms.twilio.account-sid|AC0123456789abcdef0123456789abcdef",
             "otp.email.from|no-reply@localhost",

@@ -31,6 +31,13 @@ class SettingsTest {
     }
 
     @Test
+    void anOlderSecretOfRepeatedBytesStillVerifiesSoThatARotationCanLeaveIt() {
+        String strong = Base64.getEncoder().encodeToString("a random-looking secret of 32+ bytes!".getBytes());
+        String zeros = Base64.getEncoder().encodeToString(new byte[32]);
+        assertThat(new Settings(TestConfig.otp(Map.of("otp.hmac-secrets", strong + "," + zeros))).hmacSecrets()).hasSize(2);
+    }
+
+    @Test
     void aCodeGuessableWithinTheFailureBudgetIsWarnedAbout() {
         assertThat(Settings.warnings(TestConfig.otp(), List.of(policy(6)))).isEmpty();
         assertThat(Settings.warnings(TestConfig.otp(), List.of(policy(4))))

@@ -59,6 +59,9 @@ class SecretRotationTest extends ApiTest {
     IdempotencyStore idempotency;
     @Inject
     CodeGenerator random;
+    /** The rotated service's own. */
+    @Inject
+    Hasher hasher;
 
     private final Hasher before = new Hasher(List.of(Base64.getDecoder().decode(OLD)));
 
@@ -175,5 +178,30 @@ class SecretRotationTest extends ApiTest {
         given().auth().preemptive().basic(ACCOUNT, KEY).contentType("application/x-www-form-urlencoded")
                 .formParam("Status", "canceled").post("/v2/Services/" + SERVICE + "/Verifications/" + sid)
                 .then().statusCode(200).body("status", equalTo("canceled"));
+
+        // resent after the rotation (its code under the new secret), its recipient still sealed under the gone
+        // one: the right code cannot get a token that names the recipient
+        String other = newEmail();
+        Hasher goneHasher = new Hasher(List.of(Base64.getDecoder().decode(GONE)));
+        Hasher now = new Hasher(List.of(Base64.getDecoder().decode(NEW)));
+        String rh = goneHasher.recipientHash(other);
+        VerificationId id = VerificationId.of(Keys.tag(rh), random.hex(14));
+        store.create(new NewVerification(id, rh, new RecipientCipher(goneHasher, random).encrypt(other), "u•••@example.com",
+                Channel.EMAIL, "default", "en", null, "", false, Duration.ofMinutes(10), 6, 5, 5, Duration.ofMinutes(10),
+                now.codeHash(id.value(), "123456")), now.opaque("client", newClientIp()), random.hex(8))
+                .await().indefinitely();
+        check(id.value(), "123456").then().statusCode(404).body("code", equalTo("not-found"));
+    }
+
+    @Test
+    void aCreateRefusedByItsLimitsLeavesTheOlderLiveVerificationAlone() {
+        String to = newEmail();
+        StoredVerification old = createdUnder(before, to, "tab-1");
+        String client = newClientIp();
+        fill(Keys.clientCreates(hasher.opaque("client", client)), 30);
+
+        create(Map.of("to", to, "session", "tab-2", "clientIp", client)).then().statusCode(429)
+                .body("limit", equalTo("client-creates"));
+        api().get("/v1/verifications/" + old.id().value()).then().statusCode(200).body("status", equalTo("pending"));
     }
 }
