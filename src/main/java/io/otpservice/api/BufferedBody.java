@@ -13,6 +13,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Hands the body that {@link BodyLimit} read (and counted) to Quarkus REST, which would otherwise find
@@ -59,7 +60,7 @@ public class BufferedBody {
     }
 
     /** Names of UTF-8 and of US-ASCII, its subset, as a charset parameter may give them. */
-    private static final java.util.Set<String> UTF8_NAMES = java.util.Set.of("utf-8", "utf8", "us-ascii", "ascii");
+    private static final Set<String> UTF8_NAMES = Set.of("utf-8", "utf8", "us-ascii", "ascii");
 
     /** UTF-8 or US-ASCII in any case, quoted or not; compared as ASCII (request input gets no Unicode case mapping). */
     static boolean utf8(String charset) {

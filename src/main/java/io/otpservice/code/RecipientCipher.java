@@ -56,11 +56,6 @@ public final class RecipientCipher {
         }
     }
 
-    public String decrypt(String sealed) {
-        return open(sealed).orElseThrow(() ->
-                new IllegalStateException("recipient sealed under a secret that is no longer configured"));
-    }
-
     /** The recipient, unless it was sealed under a secret that is no longer configured. */
     public Optional<String> open(String sealed) {
         byte[] in = Base64.getDecoder().decode(sealed);

@@ -4,10 +4,14 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The ranges and forms of the {@link OtpConfig} values, checked at start: every problem is collected and
@@ -34,9 +38,8 @@ final class ConfigChecks {
     /** An address, bare or in angle brackets after a display name: {@code OTP <otp@example.com>}. */
     private static final Pattern MAIL_FROM = Pattern.compile("^([^<>]*<[^\\s@<>]+@[^\\s@<>]+\\.[^\\s@<>]+>|[^\\s@<>]+@[^\\s@<>]+)$");
     /** The JDK's ISO 3166 codes, and the regions libphonenumber gives numbers that it lacks (Ascension, Tristan da Cunha, Kosovo). */
-    private static final java.util.Set<String> ISO_COUNTRIES = java.util.stream.Stream.concat(
-            java.util.Arrays.stream(Locale.getISOCountries()), java.util.stream.Stream.of("AC", "TA", "XK"))
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final Set<String> ISO_COUNTRIES = Stream.concat(Arrays.stream(Locale.getISOCountries()),
+            Stream.of("AC", "TA", "XK")).collect(Collectors.toUnmodifiableSet());
     private static final Pattern DOMAIN = Pattern.compile("^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$");
 
     private final List<String> problems = new ArrayList<>();

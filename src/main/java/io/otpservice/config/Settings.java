@@ -1,13 +1,15 @@
 package io.otpservice.config;
 
+import io.otpservice.ratelimit.Window;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IllformedLocaleException;
 import java.util.List;
@@ -109,12 +111,11 @@ public final class Settings {
      * (more than one chance in a thousand per recipient and window), a safe-list entry that exempts a whole
      * country code from the abuse rules.
      */
-    static List<String> warnings(OtpConfig config, java.util.Collection<Policy> policies) {
+    static List<String> warnings(OtpConfig config, Collection<Policy> policies) {
         List<String> warnings = new ArrayList<>();
-        long failures = io.otpservice.ratelimit.Window.parseList(config.limits().recipientFailures()).stream()
-                .max(java.util.Comparator.comparing(io.otpservice.ratelimit.Window::length))
-                .map(io.otpservice.ratelimit.Window::limit).orElse(Integer.MAX_VALUE);
-        for (Policy p : policies.stream().sorted(java.util.Comparator.comparing(Policy::name)).toList()) {
+        long failures = Window.parseList(config.limits().recipientFailures()).stream()
+                .max(Comparator.comparing(Window::length)).map(Window::limit).orElse(Integer.MAX_VALUE);
+        for (Policy p : policies.stream().sorted(Comparator.comparing(Policy::name)).toList()) {
             double chance = failures / Math.pow(10, p.codeLength());
             if (chance > 0.001) {
                 warnings.add(String.format(Locale.ROOT, "purpose %s: a guesser gets %d tries at %d-digit codes per "

@@ -3,17 +3,14 @@ package io.otpservice.store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.jboss.logging.Logger;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,8 +65,8 @@ final class ClusterRouter implements RedisTopology {
     }
 
     private final Vertx vertx;
-    private final RedisOptions base;
-    private final URI seedUri;
+    private final NodeOptions nodes;
+    private final CoalescedRefresh refreshes;
     private final List<String> seeds;
     private final Duration timeout;
     private final long nodeAnswerMs;
@@ -79,8 +76,6 @@ final class ClusterRouter implements RedisTopology {
     private final AtomicReference<Future<Topology>> refreshing = new AtomicReference<>();
     private final Promise<Void> loaded = Promise.promise();
     private final long timer;
-    private volatile long lastRefreshStart;
-    private volatile boolean refreshScheduled;
     private volatile boolean noMapYet;
     /** Why the last node that did not answer CLUSTER NODES did not: Redis' own error text, or the connection's. */
     private volatile String lastNodesFailure = "";
@@ -99,15 +94,11 @@ final class ClusterRouter implements RedisTopology {
      */
     ClusterRouter(Vertx vertx, RedisOptions base, Duration timeout, Duration refreshPeriod) {
         this.vertx = vertx;
-        this.base = base;
         this.timeout = timeout;
         this.nodeAnswerMs = Math.min(MAX_NODE_ANSWER_MS, timeout.toMillis());
-        List<String> endpoints = base.getEndpoints();
-        if (endpoints.isEmpty()) {
-            throw new IllegalArgumentException("quarkus.redis.hosts: no Redis Cluster node to start from");
-        }
-        this.seedUri = URI.create(endpoints.getFirst());
-        this.seeds = endpoints.stream().map(e -> hostPort(URI.create(e))).distinct().toList();
+        this.nodes = new NodeOptions(base, timeout, false, "Redis Cluster node to start from");
+        this.seeds = nodes.configured(6379);
+        this.refreshes = new CoalescedRefresh(vertx, MIN_REFRESH_INTERVAL_MS, this::refresh);
         this.timer = vertx.setPeriodic(refreshPeriod.toMillis(), id -> refresh());
         refresh();
     }
@@ -220,55 +211,14 @@ final class ClusterRouter implements RedisTopology {
         return clients.computeIfAbsent(endpoint, ep -> Redis.createClient(vertx, options(ep)));
     }
 
-    /** A node's options: Quarkus' settings (password, TLS, pool sizes) with the node's address. */
+    /** A node's options: Quarkus' settings with the node's address. */
     private RedisOptions options(String endpoint) {
-        RedisOptions options = new RedisOptions(base)
-                .setType(RedisClientType.STANDALONE)
-                .setEndpoints(new ArrayList<>(List.of(uri(endpoint))))
-                .setPoolName("otp-redis-" + endpoint).setMetricsName(RedisTopologies.NODE_METRICS);
-        NetClientOptions net = new NetClientOptions(base.getNetClientOptions());
-        // a node that drops packets must not hold a connection attempt for the default minute
-        if (net.getConnectTimeout() <= 0 || net.getConnectTimeout() > timeout.toMillis()) {
-            net.setConnectTimeout((int) timeout.toMillis());
-        }
-        options.setNetClientOptions(net);
-        return options;
-    }
-
-    /** The node's address with the scheme and credentials of the first configured host. */
-    private String uri(String endpoint) {
-        int colon = endpoint.lastIndexOf(':');
-        String host = endpoint.substring(0, colon);
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        String userInfo = seedUri.getRawUserInfo();
-        return seedUri.getScheme() + "://" + (userInfo == null ? "" : userInfo + "@") + host + endpoint.substring(colon);
-    }
-
-    private static String hostPort(URI uri) {
-        String host = uri.getHost();
-        if (host != null && host.startsWith("[")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return host + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+        return nodes.of(endpoint, "otp-redis-" + endpoint, false);
     }
 
     /** Coalesced: at most one refresh in flight, at most one per 250 ms. */
     void refreshSoon() {
-        if (closed || refreshScheduled) {
-            return;
-        }
-        long wait = lastRefreshStart + MIN_REFRESH_INTERVAL_MS - System.currentTimeMillis();
-        if (wait <= 0) {
-            refresh();
-            return;
-        }
-        refreshScheduled = true;
-        vertx.setTimer(wait, id -> {
-            refreshScheduled = false;
-            refresh();
-        });
+        refreshes.soon();
     }
 
     /**
@@ -285,7 +235,7 @@ final class ClusterRouter implements RedisTopology {
         if (!refreshing.compareAndSet(null, promise.future())) {
             return refreshing.get();
         }
-        lastRefreshStart = System.currentTimeMillis();
+        refreshes.started();
         Set<String> known = topology.get().nodes();
         ask(known.isEmpty() ? Set.copyOf(seeds) : known)
                 .compose(views -> views.isEmpty() && !known.isEmpty() ? ask(new LinkedHashSet<>(seeds)) : Future.succeededFuture(views))
@@ -527,6 +477,7 @@ final class ClusterRouter implements RedisTopology {
     @Override
     public void close() {
         closed = true;
+        refreshes.close();
         vertx.cancelTimer(timer);
         loopConnections.values().forEach(LoopConnections::close);
         clients.values().forEach(Redis::close);

@@ -8,13 +8,13 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -163,7 +163,7 @@ final class OneMaster implements RedisTopology {
 
     /** A replica's problem, or null once it is a master (promoted, or the name points at one again). */
     private void unfit(String why) {
-        if (java.util.Objects.equals(unfit, why)) {
+        if (Objects.equals(unfit, why)) {
             return;
         }
         unfit = why;

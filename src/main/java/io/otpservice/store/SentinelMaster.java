@@ -3,17 +3,14 @@ package io.otpservice.store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.jboss.logging.Logger;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,11 +47,11 @@ final class SentinelMaster implements RedisTopology {
     }
 
     private final Vertx vertx;
-    private final RedisOptions base;
     private final String name;
     private final Duration timeout;
     private final long answerMs;
-    private final URI seedUri;
+    private final NodeOptions nodes;
+    private final CoalescedRefresh refreshes;
     /** The Sentinels, host:port. */
     private final List<String> sentinels;
     private final Map<String, Redis> sentinelClients = new ConcurrentHashMap<>();
@@ -69,8 +66,6 @@ final class SentinelMaster implements RedisTopology {
     private volatile int answering = -1;
     private volatile String lastFailure = "";
     private volatile boolean noMasterYet;
-    private volatile long lastRefreshStart;
-    private volatile boolean refreshScheduled;
     private volatile boolean closed;
 
     /**
@@ -79,16 +74,12 @@ final class SentinelMaster implements RedisTopology {
      */
     SentinelMaster(Vertx vertx, RedisOptions base, String name, Duration timeout, Duration refreshPeriod) {
         this.vertx = vertx;
-        this.base = base;
         this.name = name;
         this.timeout = timeout;
         this.answerMs = Math.min(MAX_ANSWER_MS, timeout.toMillis());
-        List<String> endpoints = base.getEndpoints();
-        if (endpoints.isEmpty()) {
-            throw new IllegalArgumentException("quarkus.redis.hosts: no Sentinel to ask");
-        }
-        this.seedUri = URI.create(endpoints.getFirst());
-        this.sentinels = endpoints.stream().map(e -> hostPort(URI.create(e))).distinct().toList();
+        this.nodes = new NodeOptions(base, timeout, true, "Sentinel to ask");
+        this.sentinels = nodes.configured(26379);
+        this.refreshes = new CoalescedRefresh(vertx, MIN_REFRESH_INTERVAL_MS, this::refresh);
         this.timer = vertx.setPeriodic(refreshPeriod.toMillis(), id -> refresh());
         refresh();
     }
@@ -173,19 +164,7 @@ final class SentinelMaster implements RedisTopology {
 
     /** Coalesced: at most one refresh in flight, at most one per 250 ms. */
     void refreshSoon() {
-        if (closed || refreshScheduled) {
-            return;
-        }
-        long wait = lastRefreshStart + MIN_REFRESH_INTERVAL_MS - System.currentTimeMillis();
-        if (wait <= 0) {
-            refresh();
-            return;
-        }
-        refreshScheduled = true;
-        vertx.setTimer(wait, id -> {
-            refreshScheduled = false;
-            refresh();
-        });
+        refreshes.soon();
     }
 
     /** Asks every Sentinel at once; then the master's INFO for the replicas that acknowledge. */
@@ -193,7 +172,7 @@ final class SentinelMaster implements RedisTopology {
         if (closed || !refreshing.compareAndSet(false, true)) {
             return;
         }
-        lastRefreshStart = System.currentTimeMillis();
+        refreshes.started();
         List<Future<View>> asks = sentinels.stream().map(this::ask).toList();
         Future.join(new ArrayList<>(asks)).onComplete(done -> {
             try {
@@ -320,50 +299,15 @@ final class SentinelMaster implements RedisTopology {
         return pools.computeIfAbsent(endpoint, ep -> Redis.createClient(vertx, options(ep, false)));
     }
 
-    /**
-     * A Sentinel's or the master's options: Quarkus' settings (password, TLS, pool sizes) with its address and the
-     * credentials of the first configured Sentinel URI, as the Vert.x Sentinel client uses them; a Sentinel
-     * without the database number (it has no SELECT).
-     */
+    /** A Sentinel's or the master's options; a Sentinel's without the database number (it has no SELECT). */
     private RedisOptions options(String endpoint, boolean sentinel) {
-        RedisOptions options = new RedisOptions(base)
-                .setType(RedisClientType.STANDALONE)
-                .setEndpoints(new ArrayList<>(List.of(uri(endpoint, !sentinel))))
-                .setPoolName("otp-redis-" + (sentinel ? "sentinel-" : "") + endpoint)
-                .setMetricsName(RedisTopologies.NODE_METRICS);
-        NetClientOptions net = new NetClientOptions(base.getNetClientOptions());
-        // a node that drops packets must not hold a connection attempt for the default minute
-        if (net.getConnectTimeout() <= 0 || net.getConnectTimeout() > timeout.toMillis()) {
-            net.setConnectTimeout((int) timeout.toMillis());
-        }
-        options.setNetClientOptions(net);
-        return options;
-    }
-
-    private String uri(String endpoint, boolean withDatabase) {
-        int colon = endpoint.lastIndexOf(':');
-        String host = endpoint.substring(0, colon);
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        String userInfo = seedUri.getRawUserInfo();
-        String path = withDatabase && seedUri.getRawPath() != null ? seedUri.getRawPath() : "";
-        String query = seedUri.getRawQuery() == null ? "" : "?" + seedUri.getRawQuery();
-        return seedUri.getScheme() + "://" + (userInfo == null ? "" : userInfo + "@") + host + endpoint.substring(colon)
-                + path + query;
-    }
-
-    private static String hostPort(URI uri) {
-        String host = uri.getHost();
-        if (host != null && host.startsWith("[")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return host + ":" + (uri.getPort() < 0 ? 26379 : uri.getPort());
+        return nodes.of(endpoint, "otp-redis-" + (sentinel ? "sentinel-" : "") + endpoint, !sentinel);
     }
 
     @Override
     public void close() {
         closed = true;
+        refreshes.close();
         vertx.cancelTimer(timer);
         loops.values().forEach(LoopConnections::close);
         pools.values().forEach(Redis::close);

@@ -90,31 +90,13 @@ class ClusterFailoverTest extends FailoverScenario {
         String tag = tags(s -> s >= range[0] && s <= range[1], 1).getFirst();
         assertThat(approve(tag)).as("approved while the replica acknowledges").isEqualTo("approved");
 
-        long stoppedAt = System.currentTimeMillis();
-        Signals.send("STOP", cluster.node(replica).pid());
-        List<String> outcomes = new java.util.ArrayList<>();
-        long resumedAt;
-        try {
-            // past the replica's lag showing in INFO (2 s) and the cluster marking it failed (node timeout 2 s)
-            while (System.currentTimeMillis() < stoppedAt + 8_000) {
-                outcomes.add(approve(tag));
-            }
-        } finally {
-            Signals.send("CONT", cluster.node(replica).pid());
-            resumedAt = System.currentTimeMillis();
-        }
-        long approvedAgainAt = -1;
-        while (System.currentTimeMillis() < resumedAt + 15_000) {
-            if (approve(tag).equals("approved")) {
-                approvedAgainAt = System.currentTimeMillis();
-                break;
-            }
-        }
+        // past the replica's lag showing in INFO (2 s) and the cluster marking it failed (node timeout 2 s)
+        Hang hung = approveWhileHung(tag, List.of(cluster.node(replica).pid()), 8_000);
         System.out.printf("%nSIGSTOP of a replica for %d ms: approvals of its shard answered %s; approved again %d ms "
-                + "after it resumed%n", resumedAt - stoppedAt, outcomes, approvedAgainAt - resumedAt);
-        assertThat(outcomes).as("approvals while the replica hangs").isNotEmpty()
+                + "after it resumed%n", hung.hungMs(), hung.outcomes(), hung.approvedAgainAfterMs());
+        assertThat(hung.outcomes()).as("approvals while the replica hangs").isNotEmpty()
                 .allMatch(o -> o.startsWith("unavailable: WAIT"));
-        assertThat(approvedAgainAt).as("approvals go through again once it is back").isPositive();
+        assertThat(hung.approvedAgainAt()).as("approvals go through again once it is back").isPositive();
     }
 
     private void scenario(String signal, String hit) throws Exception {

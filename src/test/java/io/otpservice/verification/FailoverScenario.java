@@ -10,6 +10,7 @@ import io.otpservice.store.StoredVerification;
 import io.otpservice.store.VerificationId;
 import io.otpservice.store.VerificationStore;
 import io.otpservice.support.ApiTest;
+import io.otpservice.support.Signals;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -125,6 +126,41 @@ abstract class FailoverScenario extends ApiTest {
         } catch (StoreUnavailableException e) {
             return "unavailable: " + e.getCause().getMessage();
         }
+    }
+
+    /**
+     * Approvals on {@code tag}, one after another: while the processes {@code pids} hang (SIGSTOP) for
+     * {@code hangMs}, then after they resume until one is approved (at most 15 s).
+     *
+     * @param approvedAgainAt when one was approved after they resumed, -1 if none was
+     */
+    record Hang(List<String> outcomes, long hungMs, long resumedAt, long approvedAgainAt) {
+        long approvedAgainAfterMs() {
+            return approvedAgainAt - resumedAt;
+        }
+    }
+
+    Hang approveWhileHung(String tag, List<Long> pids, long hangMs) {
+        List<String> outcomes = new ArrayList<>();
+        long stoppedAt = System.currentTimeMillis();
+        pids.forEach(pid -> Signals.send("STOP", pid));
+        long resumedAt;
+        try {
+            while (System.currentTimeMillis() < stoppedAt + hangMs) {
+                outcomes.add(approve(tag));
+            }
+        } finally {
+            pids.forEach(pid -> Signals.send("CONT", pid));
+            resumedAt = System.currentTimeMillis();
+        }
+        long approvedAgainAt = -1;
+        while (System.currentTimeMillis() < resumedAt + 15_000) {
+            if (approve(tag).equals("approved")) {
+                approvedAgainAt = System.currentTimeMillis();
+                break;
+            }
+        }
+        return new Hang(outcomes, resumedAt - stoppedAt, resumedAt, approvedAgainAt);
     }
 
     /** Every verification answered approved or canceled before and during the failover is still so after it. */

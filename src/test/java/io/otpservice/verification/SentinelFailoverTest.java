@@ -98,31 +98,13 @@ class SentinelFailoverTest extends FailoverScenario {
         String tag = tags(slot -> true, 1).getFirst();
         assertThat(approve(tag)).isEqualTo("approved");
         List<Long> replicas = sentinels.replicas().stream().map(n -> n.pid()).toList();
-        List<String> outcomes = new ArrayList<>();
-        long stoppedAt = System.currentTimeMillis();
-        replicas.forEach(pid -> Signals.send("STOP", pid));
-        long resumedAt;
-        try {
-            // past their lag showing in INFO (2 s) and the Sentinels calling them down (2 s)
-            while (System.currentTimeMillis() < stoppedAt + 7_000) {
-                outcomes.add(approve(tag));
-            }
-        } finally {
-            replicas.forEach(pid -> Signals.send("CONT", pid));
-            resumedAt = System.currentTimeMillis();
-        }
-        long approvedAgainAt = -1;
-        while (System.currentTimeMillis() < resumedAt + 15_000) {
-            if (approve(tag).equals("approved")) {
-                approvedAgainAt = System.currentTimeMillis();
-                break;
-            }
-        }
+        // past their lag showing in INFO (2 s) and the Sentinels calling them down (2 s)
+        Hang hung = approveWhileHung(tag, replicas, 7_000);
         System.out.printf("%nSIGSTOP of both replicas for %d ms: approvals answered %s; approved again %d ms after they "
-                + "resumed%n", resumedAt - stoppedAt, outcomes, approvedAgainAt - resumedAt);
-        assertThat(outcomes).as("approvals while the replicas hang").isNotEmpty()
+                + "resumed%n", hung.hungMs(), hung.outcomes(), hung.approvedAgainAfterMs());
+        assertThat(hung.outcomes()).as("approvals while the replicas hang").isNotEmpty()
                 .allMatch(o -> o.startsWith("unavailable: WAIT"));
-        assertThat(approvedAgainAt).as("approvals go through again once they are back").isPositive();
+        assertThat(hung.approvedAgainAt()).as("approvals go through again once they are back").isPositive();
     }
 
     @Test
