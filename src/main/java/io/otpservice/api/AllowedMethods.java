@@ -1,68 +1,95 @@
 package io.otpservice.api;
 
 import io.otpservice.api.twilio.TwilioVerifyResource;
+import io.otpservice.delivery.receipt.Callbacks;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Singleton;
-import jakarta.ws.rs.HttpMethod;
-import jakarta.ws.rs.Path;
 
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The methods each path of the API takes, read from the JAX-RS annotations of its resources: the
- * Allow header of every 405 (RFC 9110 §15.5.6; Quarkus REST sends none) and of OPTIONS (where Quarkus
- * REST would list every method of the class, not of the path). HEAD comes with GET, OPTIONS with
- * every path. AbuseRegressionTest checks this against the OpenAPI document, so a new resource is not forgotten.
+ * The methods each path of the API takes: the Allow header of every 405 (RFC 9110 §15.5.6; Quarkus REST
+ * sends none) and of OPTIONS (where Quarkus REST would list every method of the class, not of the path),
+ * and the path template of each resource method for the HTTP metrics. HEAD comes with GET, OPTIONS with
+ * every path.
+ * <p>
+ * The table is written out here rather than read from the resources' annotations at start: reading a
+ * method's annotations makes the JDK generate a proxy class for each annotation type on it (the OpenAPI
+ * ones included), 0.2 s of every start (async-profiler). {@code AllowedMethodsTest} derives the same table
+ * from the annotations and fails on any difference, and {@code AbuseRegressionTest} checks the Allow of
+ * every path of the OpenAPI document, so a resource method added without its row here is caught.
  */
 @Singleton
 @RegisterForReflection(targets = {VerificationResource.class, DeliveryCallbackResource.class, JwksResource.class,
         TwilioVerifyResource.class, FraudResource.class})
 public final class AllowedMethods {
 
-    /** Every resource class of the API; AbuseRegressionTest fails when one is missing here. */
+    /** Every resource class of the API. */
     static final List<Class<?>> RESOURCES = List.of(VerificationResource.class, DeliveryCallbackResource.class,
             JwksResource.class, TwilioVerifyResource.class, FraudResource.class);
+
+    /** A resource method: its class, its Java name, its HTTP method and its path template. */
+    record Endpoint(Class<?> resource, String name, String verb, String template) {
+    }
+
+    private static final String VERIFICATION = "/v1/verifications/{id}";
+    private static final String TWILIO = "/v2/Services/{serviceSid}";
+
+    /** Every resource method of the API. */
+    static final List<Endpoint> ENDPOINTS = List.of(
+            new Endpoint(VerificationResource.class, "create", "POST", "/v1/verifications"),
+            new Endpoint(VerificationResource.class, "get", "GET", VERIFICATION),
+            new Endpoint(VerificationResource.class, "resend", "POST", VERIFICATION + "/resend"),
+            new Endpoint(VerificationResource.class, "check", "POST", VERIFICATION + "/check"),
+            new Endpoint(VerificationResource.class, "checkByRecipient", "POST", "/v1/verification-checks"),
+            new Endpoint(VerificationResource.class, "cancel", "DELETE", VERIFICATION),
+            new Endpoint(DeliveryCallbackResource.class, "receipt", "POST", Callbacks.PATH + "/{provider}"),
+            new Endpoint(JwksResource.class, "jwks", "GET", "/.well-known/jwks.json"),
+            new Endpoint(FraudResource.class, "list", "GET", FraudResource.PATH),
+            new Endpoint(FraudResource.class, "lift", "DELETE", FraudResource.PATH + "/{prefix}"),
+            new Endpoint(TwilioVerifyResource.class, "create", "POST", TWILIO + "/Verifications"),
+            new Endpoint(TwilioVerifyResource.class, "check", "POST", TWILIO + "/VerificationCheck"),
+            new Endpoint(TwilioVerifyResource.class, "fetch", "GET", TWILIO + "/Verifications/{sid}"),
+            new Endpoint(TwilioVerifyResource.class, "update", "POST", TWILIO + "/Verifications/{sid}"),
+            new Endpoint(TwilioVerifyResource.class, "service", "GET", TWILIO));
 
     private record Route(Pattern path, String template, Set<String> methods) {
     }
 
-    private final List<Route> routes = new ArrayList<>();
-    /** The path template of each resource method, for the HTTP metrics ({@link MetricsTemplates}). */
-    private final Map<Method, String> templates = new HashMap<>();
+    /** The routes, with their patterns compiled on the first 405 or OPTIONS, not at start. */
+    private static final class Routes {
+        static final List<Route> ALL = routes();
+    }
+
+    /** The path template of each resource method (by class, then name), for the HTTP metrics ({@link MetricsTemplates}). */
+    private final Map<Class<?>, Map<String, String>> templates = new HashMap<>();
 
     public AllowedMethods() {
-        for (Class<?> resource : RESOURCES) {
-            String base = resource.getAnnotation(Path.class).value();
-            for (Method method : resource.getDeclaredMethods()) {
-                Optional<String> verb = verb(method);
-                if (verb.isEmpty()) {
-                    continue;
-                }
-                Path sub = method.getAnnotation(Path.class);
-                String template = join(base, sub == null ? "" : sub.value());
-                templates.put(method, template);
-                Pattern path = pattern(template);
-                Route route = routes.stream().filter(r -> r.path().pattern().equals(path.pattern())).findFirst()
-                        .orElseGet(() -> {
-                            Route fresh = new Route(path, template, new TreeSet<>(Set.of("OPTIONS")));
-                            routes.add(fresh);
-                            return fresh;
-                        });
-                route.methods().add(verb.get());
-                if (verb.get().equals("GET")) {
-                    route.methods().add("HEAD");
-                }
+        for (Endpoint endpoint : ENDPOINTS) {
+            templates.computeIfAbsent(endpoint.resource(), r -> new HashMap<>()).put(endpoint.name(), endpoint.template());
+        }
+    }
+
+    private static List<Route> routes() {
+        Map<String, Set<String>> methods = new LinkedHashMap<>();
+        for (Endpoint endpoint : ENDPOINTS) {
+            Set<String> verbs = methods.computeIfAbsent(endpoint.template(), t -> new TreeSet<>(Set.of("OPTIONS")));
+            verbs.add(endpoint.verb());
+            if (endpoint.verb().equals("GET")) {
+                verbs.add("HEAD");
             }
         }
+        List<Route> routes = new ArrayList<>();
+        methods.forEach((template, verbs) -> routes.add(new Route(pattern(template), template, Set.copyOf(verbs))));
+        return List.copyOf(routes);
     }
 
     /**
@@ -73,7 +100,7 @@ public final class AllowedMethods {
      */
     public Set<String> answering(String path) {
         Set<String> methods = new TreeSet<>();
-        for (Route route : routes) {
+        for (Route route : Routes.ALL) {
             if (route.path().matcher(path).matches()) {
                 if (methods.isEmpty()) {
                     HttpMetricsTemplate.set(route.template());
@@ -86,32 +113,20 @@ public final class AllowedMethods {
 
     /** The path template of every route of the API. */
     Set<String> templates() {
-        return new TreeSet<>(templates.values());
+        Set<String> all = new TreeSet<>();
+        templates.values().forEach(byName -> all.addAll(byName.values()));
+        return all;
     }
 
     /** The path template of a resource method of the API; null for any other method. */
     String template(Method method) {
-        return templates.get(method);
+        Map<String, String> byName = templates.get(method.getDeclaringClass());
+        return byName == null ? null : byName.get(method.getName());
     }
 
     /** The value of an Allow header. */
     public static String header(Set<String> methods) {
         return String.join(", ", methods);
-    }
-
-    private static Optional<String> verb(Method method) {
-        for (Annotation annotation : method.getAnnotations()) {
-            HttpMethod http = annotation.annotationType().getAnnotation(HttpMethod.class);
-            if (http != null) {
-                return Optional.of(http.value());
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String join(String base, String sub) {
-        String path = "/" + base.replaceAll("^/+|/+$", "") + "/" + sub.replaceAll("^/+|/+$", "");
-        return path.length() > 1 ? path.replaceAll("/+$", "") : path;
     }
 
     /** A path template as a regular expression: literal text quoted, each {name} one segment, {name: regex} its regex. */

@@ -62,8 +62,14 @@ public final class NativeCrypto {
         try {
             Class<?> type = Class.forName(ACCP);
             Provider provider = (Provider) type.getField("INSTANCE").get(null);
-            // loads the JNI library and runs its self-tests; throws when either fails
-            type.getMethod("assertHealthy").invoke(provider);
+            // loads the JNI library. Not assertHealthy(): it waits for the self-tests of algorithms we do not
+            // use (HMAC-SHA512 to MD5, its DRBG), which the provider starts in the background as it loads;
+            // 0.1 s of the start (async-profiler). An algorithm whose self-test fails refuses to be created,
+            // and the JDK then takes it from the next provider.
+            Throwable loading = (Throwable) type.getMethod("getLoadingError").invoke(provider);
+            if (loading != null) {
+                throw new IllegalStateException(loading);
+            }
             Security.insertProviderAt(provider, 1);
             return Optional.of(provider);
         } catch (ClassNotFoundException e) {
