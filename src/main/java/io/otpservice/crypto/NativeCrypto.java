@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.Provider;
 import java.security.Security;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Puts a native crypto provider first where one can load: the Amazon Corretto Crypto Provider (AWS-LC
@@ -62,15 +63,16 @@ public final class NativeCrypto {
         try {
             Class<?> type = Class.forName(ACCP);
             Provider provider = (Provider) type.getField("INSTANCE").get(null);
-            // loads the JNI library. Not assertHealthy(): it waits for the self-tests of algorithms we do not
-            // use (HMAC-SHA512 to MD5, its DRBG), which the provider starts in the background as it loads;
-            // 0.1 s of the start (async-profiler). An algorithm whose self-test fails refuses to be created,
-            // and the JDK then takes it from the next provider.
+            // loads the JNI library. Not assertHealthy(): it waits for all the provider's self-tests (five HMACs,
+            // most of which we do not use, and its DRBG), which it starts in the background as it loads;
+            // 0.1 s of the start (async-profiler). Each algorithm waits for them before its first use; if they
+            // fail, the provider refuses every algorithm and the JDK takes each from the next provider.
             Throwable loading = (Throwable) type.getMethod("getLoadingError").invoke(provider);
             if (loading != null) {
                 throw new IllegalStateException(loading);
             }
             Security.insertProviderAt(provider, 1);
+            reportSelfTests(type, provider);
             return Optional.of(provider);
         } catch (ClassNotFoundException e) {
             return Optional.empty(); // not packaged for this platform
@@ -80,6 +82,23 @@ public final class NativeCrypto {
                     cause.getClass().getSimpleName());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Says so, once they are over, if the provider's self-tests failed: it then refuses every algorithm and
+     * the JDK's providers serve them instead. Waits for them on the pool they run on, not on the start.
+     */
+    private static void reportSelfTests(Class<?> type, Provider provider) {
+        ForkJoinPool.commonPool().execute(() -> {
+            try {
+                Object status = type.getMethod("runSelfTests").invoke(provider); // the results of the run under way
+                if (!"PASSED".equals(String.valueOf(status))) {
+                    LOG.warnf("Crypto: the native provider's self-tests answered %s; the JDK's providers are used", status);
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.warnf("Crypto: the native provider's self-tests could not be read (%s)", e.getClass().getSimpleName());
+            }
+        });
     }
 
     /** Whether the unpacked JNI library is in a directory of java.library.path. */
