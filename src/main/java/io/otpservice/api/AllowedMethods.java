@@ -32,10 +32,6 @@ import java.util.regex.Pattern;
         TwilioVerifyResource.class, FraudResource.class})
 public final class AllowedMethods {
 
-    /** Every resource class of the API. */
-    static final List<Class<?>> RESOURCES = List.of(VerificationResource.class, DeliveryCallbackResource.class,
-            JwksResource.class, TwilioVerifyResource.class, FraudResource.class);
-
     /** A resource method: its class, its Java name, its HTTP method and its path template. */
     record Endpoint(Class<?> resource, String name, String verb, String template) {
     }
@@ -114,7 +110,7 @@ public final class AllowedMethods {
     /** The path template of every route of the API. */
     Set<String> templates() {
         Set<String> all = new TreeSet<>();
-        templates.values().forEach(byName -> all.addAll(byName.values()));
+        ENDPOINTS.forEach(endpoint -> all.add(endpoint.template()));
         return all;
     }
 
