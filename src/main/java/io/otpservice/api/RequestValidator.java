@@ -162,7 +162,7 @@ public class RequestValidator {
         if (session == null) {
             return null;
         }
-        if (session.isEmpty() || session.length() > MAX_SESSION || hasControl(session)) {
+        if (session.isEmpty() || session.codePointCount(0, session.length()) > MAX_SESSION || hasControl(session)) {
             errors.add(new FieldError("session", "must be 1-" + MAX_SESSION + " characters without control characters"));
             return null;
         }

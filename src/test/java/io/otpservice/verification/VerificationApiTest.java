@@ -266,6 +266,16 @@ class VerificationApiTest extends ApiTest {
     }
 
     @Test
+    void aSessionIsMeasuredInCharactersNotUtf16Units() {
+        String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
+        String to = newEmail();
+        create(Map.of("to", to, "session", emoji.repeat(128))).then().statusCode(201);
+        create(Map.of("to", to, "session", emoji.repeat(128))).then().statusCode(200);
+        create(Map.of("to", newEmail(), "session", emoji.repeat(129))).then().statusCode(400)
+                .body("errors[0].field", equalTo("session"));
+    }
+
+    @Test
     void problemsCarryTypeTitleAndDetail() {
         api().body("{").post("/v1/verifications").then().statusCode(400)
                 .body("type", endsWith("/invalid-request")).body("title", notNullValue())
