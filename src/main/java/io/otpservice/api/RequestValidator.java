@@ -32,6 +32,9 @@ public class RequestValidator {
     static final int MAX_TO = 320;
     static final int MAX_SESSION = 128;
     private static final Pattern CODE = Pattern.compile("[0-9]{4,10}");
+    private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    private static final Pattern IPV4 = Pattern.compile(OCTET + "(?:\\." + OCTET + "){3}");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Pattern PURPOSE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
     private final Settings settings;
@@ -183,9 +186,10 @@ public class RequestValidator {
                                         List<FieldError> errors) {
         String address = null;
         if (clientIp != null) {
-            Optional<InetAddress> parsed = ipLiteral(clientIp);
+            Optional<InetAddress> parsed = strictLiteral(clientIp) ? ipLiteral(clientIp) : Optional.empty();
             if (parsed.isEmpty()) {
-                errors.add(new FieldError("clientIp", "must be an IPv4 or IPv6 address"));
+                errors.add(new FieldError("clientIp",
+                        "must be an IPv4 address in four decimal parts (203.0.113.7) or an IPv6 address without a zone (2001:db8::7)"));
                 return null;
             }
             if (caller.may(Scope.CLIENT_IP)) {
@@ -197,6 +201,23 @@ public class RequestValidator {
                     .orElse(http.remoteAddress().hostAddress());
         }
         return address == null ? "unknown" : address;
+    }
+
+    /**
+     * The address forms a caller means one way only: IPv4 as four decimal parts without leading zeros
+     * ({@code 1.2.3} is 1.2.0.3 to the JDK and to inet_aton, {@code 010.0.0.1} is octal to some parsers),
+     * IPv6 without brackets or a zone ({@code %eth0} names an interface of the sender's host, not an address).
+     */
+    static boolean strictLiteral(String text) {
+        if (text.indexOf(':') < 0) {
+            return IPV4.matcher(text).matches();
+        }
+        if (!IPV6_CHARS.matcher(text).matches()) {
+            return false;
+        }
+        int lastColon = text.lastIndexOf(':');
+        String tail = text.substring(lastColon + 1);
+        return tail.indexOf('.') < 0 || IPV4.matcher(tail).matches();
     }
 
     private static Optional<InetAddress> ipLiteral(String text) {

@@ -130,6 +130,11 @@ class BadInputTest extends ApiTest {
         bad(cases, "session is a number", create, "{\"to\":\"" + OK_TO + "\",\"session\":42}");
         bad(cases, "clientIp out of range", create, "{\"to\":\"" + OK_TO + "\",\"clientIp\":\"999.1.1.1\"}");
         bad(cases, "clientIp a host name", create, "{\"to\":\"" + OK_TO + "\",\"clientIp\":\"localhost\"}");
+        // forms the JDK and inet_aton read one way and a reader of the logs another: refused, not guessed at
+        for (String ip : List.of("10.1.2", "167837953", "010.0.0.1", "10.0.0.01", "0x0a.0.0.1", "10.0.0.1.",
+                "fe80::1%eth0", "[2001:db8::1]", "::ffff:10.1.2", "::ffff:010.0.0.1", "2001:db8::g", " 10.0.0.1")) {
+            bad(cases, "clientIp " + ip, create, "{\"to\":\"" + OK_TO + "\",\"clientIp\":\"" + ip + "\"}");
+        }
         bad(cases, "unknown field", create, "{\"to\":\"" + OK_TO + "\",\"unknown\":1}");
         bad(cases, "a code in a create", create, "{\"to\":\"" + OK_TO + "\",\"code\":\"123456\"}");
         // malformed Unicode in every string field: a lone surrogate has no UTF-8 form to hash or store

@@ -5,7 +5,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -188,6 +190,26 @@ class VerificationApiTest extends ApiTest {
                 .header("Retry-After", notNullValue());
         assertThat(mailCount(to)).isZero();
         create(Map.of("to", to)).then().statusCode(201);
+    }
+
+    /** One host usually owns an IPv6 /64; an IPv4-mapped IPv6 address is its IPv4 address. */
+    @Test
+    void clientCreateLimitCountsAnIpv6SlashSixtyFourAsOneAddressAndAMappedIpv4AsItsIpv4() {
+        String site = "2001:db8:" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1, 0xffff)) + ":";
+        int subnet = ThreadLocalRandom.current().nextInt(1, 0xfffe);
+        String net = site + Integer.toHexString(subnet);
+        for (int i = 0; i < 30; i++) {
+            create(Map.of("to", newEmail(), "clientIp", net + "::" + Integer.toHexString(i + 1))).then().statusCode(201);
+        }
+        create(Map.of("to", newEmail(), "clientIp", net.toUpperCase(Locale.ROOT) + ":0:ffff:1:2")).then().statusCode(429)
+                .body("limit", equalTo("client-creates"));
+        create(Map.of("to", newEmail(), "clientIp", site + Integer.toHexString(subnet + 1) + "::1")).then().statusCode(201); // the next /64
+
+        String ip = newClientIp();
+        for (int i = 0; i < 30; i++) {
+            create(Map.of("to", newEmail(), "clientIp", i % 2 == 0 ? ip : "::ffff:" + ip)).then().statusCode(201);
+        }
+        create(Map.of("to", newEmail(), "clientIp", ip)).then().statusCode(429).body("limit", equalTo("client-creates"));
     }
 
     @Test

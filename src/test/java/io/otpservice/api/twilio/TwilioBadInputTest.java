@@ -156,6 +156,8 @@ class TwilioBadInputTest extends ApiTest {
         bad(cases, "Locale malformed", CREATE, OK_TO + "&Channel=email&Locale=not+a+locale");
         bad(cases, "Locale empty", CREATE, OK_TO + "&Channel=email&Locale=");
         bad(cases, "DeviceIp malformed", CREATE, OK_TO + "&Channel=email&DeviceIp=999.1.1.1");
+        bad(cases, "DeviceIp in three parts", CREATE, OK_TO + "&Channel=email&DeviceIp=10.1.2");
+        bad(cases, "DeviceIp with a zone", CREATE, OK_TO + "&Channel=email&DeviceIp=fe80%3A%3A1%25eth0");
         bad(cases, "CustomCode refused", CREATE, OK_TO + "&Channel=email&CustomCode=123456");
         bad(cases, "Amount refused", CREATE, OK_TO + "&Channel=email&Amount=10");
         bad(cases, "Payee refused", CREATE, OK_TO + "&Channel=email&Payee=ACME");
