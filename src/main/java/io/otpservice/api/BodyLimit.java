@@ -65,6 +65,9 @@ public class BodyLimit {
                 "The request target must be a path starting with /.", List.of())));
         static final Refusal ENCODED_BODY = of(Problem.of("unsupported-media-type", 415, "Unsupported media type",
                 "The body must be sent as it is, without a Content-Encoding such as gzip."));
+        static final Refusal PATTERN_CONTENT_TYPE = of(Problem.of("unsupported-media-type", 415, "Unsupported media type",
+                "The Content-Type must name the body's media type, such as application/json; a pattern such as */* or"
+                        + " application/* is for Accept."));
         static final Refusal BAD_CONTENT_TYPE = of(Problem.of(new ApiException.InvalidRequest(
                 "The request may have one Content-Type header, a media type such as application/json.", List.of())));
 
@@ -140,6 +143,11 @@ public class BodyLimit {
         }
         if (declared > MAX_BYTES) {
             refuse(rc, Refusal.TOO_LARGE);
+            return;
+        }
+        if ((declared > 0 || !encodings.isEmpty()) && types.size() == 1 && isPattern(types.getFirst())) {
+            // Quarkus REST would match */* or application/* to any reader and parse the body as JSON
+            refuse(rc, Refusal.PATTERN_CONTENT_TYPE);
             return;
         }
         List<String> codings = request.headers().getAll(HttpHeaders.CONTENT_ENCODING);
@@ -256,6 +264,12 @@ public class BodyLimit {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** A media range ({@code * /*}, {@code text/*}) where a media type belongs; checked after {@link #isMediaType}. */
+    private static boolean isPattern(String value) {
+        MediaType type = MediaType.valueOf(value);
+        return type.isWildcardType() || type.isWildcardSubtype();
     }
 
     /** A Content-Length as digits only, else -1. */

@@ -167,6 +167,8 @@ class TwilioBadInputTest extends ApiTest {
         cases.add(new Case("text/plain body", "POST", CREATE, "text/plain", OK_TO + "&Channel=email", auth(), 400, 60200));
         cases.add(new Case("form in UTF-16", "POST", CREATE, FORM + "; charset=UTF-16", OK_TO + "&Channel=email",
                 auth(), 400, 60200));
+        cases.add(new Case("a media range for Content-Type", "POST", CREATE, "*/*", OK_TO + "&Channel=email", auth(), 415,
+                60200));
         cases.add(new Case("form without Content-Type", "POST", CREATE, null, OK_TO + "&Channel=email", auth(), 400, 60200));
         bad(cases, "bad percent-escape", CREATE, "To=%zz&Channel=email");
         bad(cases, "truncated percent-escape", CREATE, "To=a%4&Channel=email");
