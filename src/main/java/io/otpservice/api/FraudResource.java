@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
 public class FraudResource {
 
     static final String PATH = "/v1/fraud/blocks";
-    private static final Pattern PREFIX = Pattern.compile("\\+?[0-9]{1,15}");
+    private static final Pattern PREFIX = Pattern.compile("\\+?[1-9][0-9]{0,14}");
 
     /** One active block; {@code sends} and {@code approvals} are those in the guard's window now. */
     @RegisterForReflection
@@ -77,7 +77,7 @@ public class FraudResource {
     public Uni<RestResponse<Void>> lift(@RestPath String prefix) {
         if (!PREFIX.matcher(prefix).matches()) {
             throw new ApiException.InvalidRequest("The prefix is not valid.", List.of(
-                    new FieldError("prefix", "must be + and digits, e.g. +44770")));
+                    new FieldError("prefix", "must be + and up to 15 digits, the first not 0, e.g. +44770")));
         }
         String normalised = prefix.startsWith("+") ? prefix : "+" + prefix;
         return fraud.lift(normalised, caller.get().name()).map(lifted -> {

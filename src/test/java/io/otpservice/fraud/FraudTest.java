@@ -143,6 +143,10 @@ class FraudTest extends ApiTest {
         api().delete("/v1/fraud/blocks/+44744").then().statusCode(403);
         operator().delete("/v1/fraud/blocks/not-a-prefix").then().statusCode(400).body("code", equalTo("invalid-request"))
                 .body("errors[0].field", equalTo("prefix"));
+        // no number starts with 0 in E.164, and a block is never on one: +0 and +0044 are mistakes, not prefixes
+        for (String wrong : List.of("+0", "+0044744", "+1234567890123456")) {
+            operator().delete("/v1/fraud/blocks/" + wrong).then().statusCode(400).body("code", equalTo("invalid-request"));
+        }
 
         operator().delete("/v1/fraud/blocks/+44744").then().statusCode(204);
         create(gb("+44744")).then().statusCode(201);
